@@ -1,0 +1,182 @@
+#!/usr/bin/env python
+"""Benchmark `fg-tuner train` per engine (Unsloth, transformers+PEFT): effective tokens/s, peak GPU memory, wall time.
+
+    python benchmarks/bench_train.py                                # GPU: stand-in, hf + unsloth, 60 steps, batch 16
+    python benchmarks/bench_train.py --engines hf,unsloth --steps 200 --batch 16 --repeat 2
+    python benchmarks/bench_train.py --tiny                         # CPU check: tiny random model, hf, 8 steps, batch 2
+    python benchmarks/bench_train.py --model google/functiongemma-270m-it training.learning_rate=1e-4
+
+Each engine runs `fg_tuner.trainer.train` in its own process (Unsloth patches transformers when imported, and peak
+memory must be per run) on the same converted data: `--data` (default the HR sample workbook, with the
+`exp_hr_routing` experiment's options) is converted once, and only its training split is used (no evaluation
+during the run). Reported per run:
+
+- tokens: non-padding tokens seen by the training loop (TRL's `num_tokens`: the attention-mask sum, so padding is
+  not counted), and the completion (loss) tokens among them;
+- tokens/s: tokens / the trainer's `train_runtime` (whole training loop, compilation included), and *steady*
+  tokens/s between the second and the last log line (after warm-up / compilation);
+- peak GPU memory: `torch.cuda.max_memory_allocated` (and reserved) of the run's process;
+- wall time: the whole process (imports, model loading, data preparation, training, saving).
+
+With `--repeat 2` each engine runs twice; the first Unsloth run on a machine compiles kernels, the second is warm.
+On a GPU the table goes to `benchmarks/train.md` (with machine, command and date) unless `--out` says otherwise;
+on CPU it is only printed unless `--out` is given. Extra `key=value` arguments are config overrides for every run.
+"""
+import argparse, json, os, platform, subprocess, sys, tempfile, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _gpu_name():
+    try:
+        import torch
+        if torch.cuda.is_available(): return f'{torch.cuda.get_device_name(0)} x{torch.cuda.device_count()}'
+    except Exception: pass
+    return None
+
+
+# ---------------------------------------------------------------- worker: one training run in this process
+def worker(a):
+    import torch
+    from transformers import TrainerCallback
+    from fg_tuner.config import load_config
+    from fg_tuner.trainer import train
+
+    class Clock(TrainerCallback):
+        "Wall-clock time at each log line, with TRL's cumulative non-padding token count."
+        def __init__(self): self.points = []
+        def on_log(self, args, state, control, logs=None, **kw):
+            if logs and 'num_tokens' in logs and 'loss' in logs:
+                if torch.cuda.is_available(): torch.cuda.synchronize()
+                self.points.append((time.perf_counter(), float(logs['num_tokens']), state.global_step))
+
+    if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
+    clock = Clock()
+    cfg = load_config(a.config_name, json.loads(a.overrides))
+    t0 = time.perf_counter()
+    run = train(cfg, callbacks=[clock])
+    wall = time.perf_counter() - t0
+    m = json.loads((run/'metrics.json').read_text())
+    ri = json.loads((run/'run_info.json').read_text())
+    hist = m['log_history']
+    tokens = max((h['num_tokens'] for h in hist if 'num_tokens' in h and 'loss' in h), default=None)
+    steady = None
+    if len(clock.points) >= 3:
+        (ta, na, sa), (tb, nb, sb) = clock.points[1], clock.points[-1]
+        steady = {'tokens_per_s': (nb - na) / (tb - ta), 'steps': sb - sa, 'seconds': tb - ta}
+    res = {'engine': ri['engine'], 'engine_reason': ri['engine_reason'], 'dtype': ri['dtype'], 'steps': m['global_step'],
+           'train_rows': ri['data']['train']['kept'], 'tokens': tokens, 'completion_tokens_per_epoch': m['data']['train_completion_tokens_per_epoch'],
+           'train_runtime_s': m['train_runtime_s'], 'tokens_per_s': tokens / m['train_runtime_s'] if tokens and m['train_runtime_s'] else None,
+           'steady': steady, 'first_loss': m['first_loss'], 'final_loss': m['final_loss'], 'train_wall_s': wall,
+           'peak_alloc_gib': torch.cuda.max_memory_allocated() / 2**30 if torch.cuda.is_available() else None,
+           'peak_reserved_gib': torch.cuda.max_memory_reserved() / 2**30 if torch.cuda.is_available() else None,
+           'run_dir': str(run)}
+    Path(a.result).write_text(json.dumps(res, indent=2))
+
+
+# ---------------------------------------------------------------- driver
+def fmt(v, nd=0):
+    if v is None: return '-'
+    return f'{v:,.{nd}f}'
+
+
+def table(results):
+    head = ('| engine | run | dtype | steps | non-padding tokens | train loop s | tokens/s | steady tokens/s | peak GPU GiB (alloc / reserved) '
+            '| wall s (process) | loss first -> last |')
+    lines = [head, '| ' + ' | '.join(['---'] * (head.count('|') - 1)) + ' |']
+    for r in results:
+        if 'error' in r:
+            lines.append(f"| {r['engine_requested']} | {r['repeat']} | - | - | - | - | - | - | - | {fmt(r.get('wall_s'), 1)} | failed: {r['error']} |")
+            continue
+        st = r['steady']['tokens_per_s'] if r.get('steady') else None
+        mem = '-' if r['peak_alloc_gib'] is None else f"{r['peak_alloc_gib']:.1f} / {r['peak_reserved_gib']:.1f}"
+        lines.append(f"| {r['engine']} | {r['repeat']} | {r['dtype']} | {r['steps']} | {fmt(r['tokens'])} | {fmt(r['train_runtime_s'], 1)} "
+                     f"| {fmt(r['tokens_per_s'])} | {fmt(st)} | {mem} | {fmt(r['wall_s'], 1)} | {r['first_loss']:.3f} -> {r['final_loss']:.3f} |")
+    return '\n'.join(lines)
+
+
+def prepare_data(a, tmp):
+    "Convert the data once; keep only the training split (no evaluation inside the benchmark runs)."
+    from fg_tuner.config import load_config
+    from fg_tuner.converter import convert_config
+    over = [f'data.input={json.dumps(str(a.data))}', f'data.processed_dir={json.dumps(str(tmp/"processed"))}'] + a.exp_overrides
+    cfg = load_config(a.config_name, over)
+    conv = convert_config(cfg, out=tmp/'data', dataset=False)
+    (tmp/'data'/'test.jsonl').unlink()
+    return tmp/'data', len(conv.train), cfg.experiment
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap.add_argument('overrides', nargs='*', metavar='key=value', help='config overrides for every run')
+    ap.add_argument('--engines', default='hf,unsloth', help='comma-separated: hf, unsloth (default both)')
+    ap.add_argument('--model', default='standin', help="model.name_or_path (default 'standin', the offline Gemma 3 270M)")
+    ap.add_argument('--data', default=str(ROOT/'data/raw/hr_routing.xlsx'), help='raw data or processed folder')
+    ap.add_argument('--experiment', default='exp_hr_routing', help="experiment whose data options apply ('' for none)")
+    ap.add_argument('--config-name', default='base_config')
+    ap.add_argument('--steps', type=int, help='training steps per run (default 60; 8 with --tiny)')
+    ap.add_argument('--batch', type=int, help='per-device batch (default 16; 2 with --tiny)')
+    ap.add_argument('--lr', type=float, help='learning rate (default 2e-4; 1e-2 with --tiny)')
+    ap.add_argument('--repeat', type=int, default=1, help='runs per engine (the first Unsloth run compiles)')
+    ap.add_argument('--tiny', action='store_true', help='CPU check: tiny random model, hf engine, 8 steps, batch 2')
+    ap.add_argument('--out', help='markdown file for the results (default benchmarks/train.md on a GPU, none on CPU)')
+    ap.add_argument('--keep', action='store_true', help='keep the run folders (printed)')
+    ap.add_argument('--worker', help=argparse.SUPPRESS)
+    ap.add_argument('--result', help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.worker:
+        a.overrides = a.overrides[0]
+        return worker(a)
+
+    gpu = _gpu_name()
+    if a.tiny: a.model, a.engines = 'tiny', 'hf'
+    a.steps = a.steps or (8 if a.tiny else 60)
+    a.batch = a.batch or (2 if a.tiny else 16)
+    a.lr = a.lr or (1e-2 if a.tiny else 2e-4)
+    out = Path(a.out) if a.out else (ROOT/'benchmarks/train.md' if gpu and not a.tiny else None)
+    a.exp_overrides = [f'experiments={a.experiment}'] if a.experiment else []
+    tmp = Path(tempfile.mkdtemp(prefix='bench_train_'))
+    data_dir, n_rows, exp = prepare_data(a, tmp)
+    print(f'data: {a.data} -> {n_rows} training rows ({data_dir})', flush=True)
+    results = []
+    for eng in [e.strip() for e in a.engines.split(',') if e.strip()]:
+        for rep in range(1, a.repeat + 1):
+            run_name = f'{eng}-{rep}'
+            over = a.exp_overrides + [
+                f'data.input={json.dumps(str(data_dir))}', f'model.name_or_path={json.dumps(a.model)}', f'training.engine={eng}',
+                f'training.output_dir={json.dumps(str(tmp/"runs"))}', f'training.run_name={run_name}',
+                f'training.max_steps={a.steps}', f'training.per_device_train_batch_size={a.batch}', 'training.gradient_accumulation_steps=1',
+                f'training.learning_rate={a.lr}', 'training.logging_steps=5', f'training.save_steps={10**9}',
+                'logging.wandb_mode=disabled', 'logging.sample_generations=0'] + a.overrides
+            res_file = tmp/f'{run_name}.json'
+            cmd = [sys.executable, __file__, '--worker', eng, '--result', str(res_file), '--config-name', a.config_name, json.dumps(over)]
+            print(f'== {eng} (run {rep}): training {a.steps} steps, batch {a.batch}, model {a.model}', flush=True)
+            t0 = time.perf_counter()
+            p = subprocess.run(cmd, cwd=str(ROOT), env={**os.environ, 'PYTHONUNBUFFERED': '1'})
+            wall = time.perf_counter() - t0
+            if p.returncode != 0 or not res_file.exists():
+                results.append({'engine_requested': eng, 'repeat': rep, 'wall_s': wall, 'error': f'exit code {p.returncode}'}); continue
+            r = json.loads(res_file.read_text()); r.update(repeat=rep, wall_s=wall)
+            if r['engine'] != eng: r['engine'] = f"{r['engine']} (asked {eng})"
+            results.append(r)
+    md = table(results)
+    head = (f"## Training throughput per engine\n\n"
+            f"`fg-tuner train` on {gpu or 'CPU (' + (platform.machine() or '?') + ', ' + str(os.cpu_count()) + ' cores)'}, "
+            f"model `{a.model}`, {a.steps} steps of batch {a.batch} (LoRA r16 on the seven projections, completion-only loss), "
+            f"{n_rows} training rows from `{Path(a.data).name}`" + (f" with experiment `{exp}`" if exp else '') +
+            f"; {time.strftime('%Y-%m-%d')}. Tokens are non-padding tokens (prompt + completion); *steady* excludes the "
+            f"first logging interval (warm-up, compilation); wall time is the whole process (imports, loading, saving). "
+            f"Made by `python benchmarks/bench_train.py {' '.join((argv if argv is not None else sys.argv[1:]))}`.\n\n")
+    print('\n' + head + md)
+    if out:
+        out.write_text(head + md + '\n')
+        print(f'\nwritten to {out}')
+    if a.keep: print(f'run folders: {tmp/"runs"}')
+    else:
+        import shutil; shutil.rmtree(tmp, ignore_errors=True)
+    return 0 if all('error' not in r for r in results) else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
