@@ -44,12 +44,23 @@ def worker(a):
     from fg_tuner.trainer import train
 
     class Clock(TrainerCallback):
-        "Wall-clock time at each log line, with TRL's cumulative non-padding token count."
-        def __init__(self): self.points = []
+        """Wall-clock time at each log line, with the cumulative non-padding token count. Tokens are counted by a
+        forward pre-hook on the model (attention-mask sum, or every token of a padding-free batch), because Unsloth's
+        patched trainer does not log TRL's `num_tokens`."""
+        def __init__(self): self.points, self.tokens, self.hook = [], 0, None
+        def on_train_begin(self, args, state, control, model=None, **kw):
+            def count(mod, a, kw_):
+                if not mod.training: return
+                am, ids = kw_.get('attention_mask'), kw_.get('input_ids', a[0] if a else None)
+                if am is not None and am.dim() == 2: self.tokens += int(am.sum())
+                elif ids is not None: self.tokens += int(ids.numel())
+            if model is not None: self.hook = model.register_forward_pre_hook(count, with_kwargs=True)
+        def on_train_end(self, args, state, control, **kw):
+            if self.hook is not None: self.hook.remove()
         def on_log(self, args, state, control, logs=None, **kw):
-            if logs and 'num_tokens' in logs and 'loss' in logs:
+            if logs and 'loss' in logs:
                 if torch.cuda.is_available(): torch.cuda.synchronize()
-                self.points.append((time.perf_counter(), float(logs['num_tokens']), state.global_step))
+                self.points.append((time.perf_counter(), float(self.tokens), state.global_step))
 
     if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
     clock = Clock()
@@ -60,13 +71,14 @@ def worker(a):
     m = json.loads((run/'metrics.json').read_text())
     ri = json.loads((run/'run_info.json').read_text())
     hist = m['log_history']
-    tokens = max((h['num_tokens'] for h in hist if 'num_tokens' in h and 'loss' in h), default=None)
+    trl_tokens = max((h['num_tokens'] for h in hist if 'num_tokens' in h and 'loss' in h), default=None)
+    tokens = clock.tokens or trl_tokens
     steady = None
     if len(clock.points) >= 3:
         (ta, na, sa), (tb, nb, sb) = clock.points[1], clock.points[-1]
         steady = {'tokens_per_s': (nb - na) / (tb - ta), 'steps': sb - sa, 'seconds': tb - ta}
     res = {'engine': ri['engine'], 'engine_reason': ri['engine_reason'], 'dtype': ri['dtype'], 'steps': m['global_step'],
-           'train_rows': ri['data']['train']['kept'], 'tokens': tokens, 'completion_tokens_per_epoch': m['data']['train_completion_tokens_per_epoch'],
+           'train_rows': ri['data']['train']['kept'], 'tokens': tokens, 'trl_num_tokens': trl_tokens, 'completion_tokens_per_epoch': m['data']['train_completion_tokens_per_epoch'],
            'train_runtime_s': m['train_runtime_s'], 'tokens_per_s': tokens / m['train_runtime_s'] if tokens and m['train_runtime_s'] else None,
            'steady': steady, 'first_loss': m['first_loss'], 'final_loss': m['final_loss'], 'train_wall_s': wall,
            'peak_alloc_gib': torch.cuda.max_memory_allocated() / 2**30 if torch.cuda.is_available() else None,
