@@ -8,14 +8,14 @@ __all__ = ['NO_CALL', 'UNPARSEABLE', 'MULTIPLE', 'expected_calls', 'canonical_va
            'model_kind', 'HFGenerator', 'GGUFGenerator', 'load_generator', 'evaluate_rows', 'report_markdown',
            'plot_confusion', 'write_report', 'default_out_dir', 'evaluate', 'eval_main']
 
-# %% ../nbs/08_evaluate.ipynb #34922a64
+# %% ../nbs/08_evaluate.ipynb #3f5559a5
 import json, time, os, argparse
 from collections import Counter
 from pathlib import Path
 from .errors import DataError, ModelLoadError
 from .formatter import STOP_SEQUENCES, parse_calls_safe
 
-# %% ../nbs/08_evaluate.ipynb #19eb9b37
+# %% ../nbs/08_evaluate.ipynb #6679b9a7
 NO_CALL = '(no call)'
 "Label for 'the model declined' / 'no call expected' in per-row labels and the confusion matrix."
 UNPARSEABLE = '(unparseable)'
@@ -23,14 +23,15 @@ UNPARSEABLE = '(unparseable)'
 MULTIPLE = '(other calls)'
 "Label for a predicted set of several calls that matches no expected label."
 
-# %% ../nbs/08_evaluate.ipynb #2672d4cd
+# %% ../nbs/08_evaluate.ipynb #eaf2a575
 def expected_calls(row:dict) -> list:
     "The calls a dataset row expects: `[]` for out-of-scope (`tool_name` null), else one `{name, arguments}`."
     if row.get('calls') is not None: return [{'name': c['name'], 'arguments': c.get('arguments') or {}} for c in row['calls']]
-    name = row.get('tool_name')
-    return [] if name is None else [{'name': name, 'arguments': row.get('tool_arguments') or {}}]
+    name, args = row.get('tool_name'), row.get('tool_arguments') or {}
+    if isinstance(args, str): args = json.loads(args) if args.strip() else {}   # the saved DatasetDict stores JSON text
+    return [{'name': name, 'arguments': args}] if name else []
 
-# %% ../nbs/08_evaluate.ipynb #19957faa
+# %% ../nbs/08_evaluate.ipynb #3e3bc2bd
 def canonical_value(v, # a JSON value from a call's arguments
                     normalize:bool=True): # case-fold strings and collapse their whitespace
     "A hashable, typed form of `v`: bools are not numbers, numbers compare by value, strings optionally normalised."
@@ -42,7 +43,7 @@ def canonical_value(v, # a JSON value from a call's arguments
     if isinstance(v, dict): return ('dict', tuple(sorted((str(k), canonical_value(x, normalize)) for k, x in v.items())))
     return ('other', repr(v))
 
-# %% ../nbs/08_evaluate.ipynb #c6373457
+# %% ../nbs/08_evaluate.ipynb #cbe4479c
 def argument_pairs(name:str, # the function the arguments belong to
                    arguments:dict) -> Counter: # the call's arguments
     "Multiset of `(name.key, canonical value)` pairs; nested objects are flattened with dotted keys."
@@ -55,7 +56,7 @@ def argument_pairs(name:str, # the function the arguments belong to
     walk(name, arguments or {})
     return out
 
-# %% ../nbs/08_evaluate.ipynb #6bef97a3
+# %% ../nbs/08_evaluate.ipynb #e9db925b
 def _label(calls, labels=None):
     if not calls: return NO_CALL
     names = '+'.join(sorted(c['name'] for c in calls))
@@ -82,7 +83,7 @@ def score_example(expected:list, # expected calls (`[]` = no call expected)
             'arg_expected': sum(ep.values()), 'arg_f1': _f1(tp, sum(pp.values()), sum(ep.values())),
             'expected_label': _label(expected), 'predicted_label': UNPARSEABLE if error else _label(pred)}
 
-# %% ../nbs/08_evaluate.ipynb #12834bbd
+# %% ../nbs/08_evaluate.ipynb #c14d9af6
 def compute_metrics(rows:list) -> dict: # dicts with `expected`, `predicted`, `error`
     "Aggregate metrics over scored rows: accuracies, argument P/R/F1, per-tool P/R/F1, out-of-scope, unparseable."
     scores = [r.get('score') or score_example(r['expected'], r['predicted'], r.get('error')) for r in rows]
@@ -122,7 +123,7 @@ def compute_metrics(rows:list) -> dict: # dicts with `expected`, `predicted`, `e
         'unparseable': {'count': n_unp, 'rate': _rate(n_unp, n)},
     }
 
-# %% ../nbs/08_evaluate.ipynb #c4320f4f
+# %% ../nbs/08_evaluate.ipynb #71de257b
 def confusion_matrix(rows:list) -> dict: # dicts with `expected`, `predicted`, `error`
     "`{'labels', 'matrix'}`: counts of expected label (row) by predicted label (column)."
     exp = [_label(r['expected']) for r in rows]
@@ -135,7 +136,7 @@ def confusion_matrix(rows:list) -> dict: # dicts with `expected`, `predicted`, `
     for e, p in zip(exp, pred): mat[idx[e]][idx[p]] += 1
     return {'labels': labels, 'matrix': mat}
 
-# %% ../nbs/08_evaluate.ipynb #f4f8fd3b
+# %% ../nbs/08_evaluate.ipynb #03767160
 def worst_errors(rows:list, # scored rows (`expected`, `predicted`, `error`, optional `request`, `output`)
                  n:int=20) -> list: # how many to return
     "The `n` worst wrong rows with request, expected, predicted, error and raw output."
@@ -149,7 +150,7 @@ def worst_errors(rows:list, # scored rows (`expected`, `predicted`, `error`, opt
                     'output': r.get('output'), 'tool_correct': s['tool_correct']}))
     return [b for _, b in sorted(bad, key=lambda x: x[0])][:n]
 
-# %% ../nbs/08_evaluate.ipynb #fa173711
+# %% ../nbs/08_evaluate.ipynb #ef0feb4a
 def load_records(path, # a `test.jsonl` written by `fg-tuner convert`
                  limit:int|None=None) -> list: # keep only the first `limit` rows
     "Rows of a JSONL test set; each needs `prompt` and `tool_name` (null = out-of-scope)."
@@ -170,7 +171,7 @@ def load_records(path, # a `test.jsonl` written by `fg-tuner convert`
     if not rows: raise DataError(f'{path}: no rows')
     return rows
 
-# %% ../nbs/08_evaluate.ipynb #c74558e8
+# %% ../nbs/08_evaluate.ipynb #d8ef6703
 def _yaml_file(p:Path) -> dict:
     import yaml
     try: return yaml.safe_load(p.read_text(encoding='utf-8')) or {}
@@ -204,13 +205,13 @@ def find_run_file(path, # a run, adapter, merged model folder or .gguf file
     "The nearest `name` among `run_data_dirs(path)`, or None."
     return next((d/name for d in run_data_dirs(path) if (d/name).is_file()), None)
 
-# %% ../nbs/08_evaluate.ipynb #997b9e9f
+# %% ../nbs/08_evaluate.ipynb #8c47b4c7
 def _cut(text:str, stops=STOP_SEQUENCES) -> str:
     "Text before the first stop sequence (or all of it)."
     cuts = [i for i in (text.find(s) for s in stops) if i >= 0]
     return text[:min(cuts)] if cuts else text
 
-# %% ../nbs/08_evaluate.ipynb #fe72ac02
+# %% ../nbs/08_evaluate.ipynb #4d447d17
 def model_kind(path) -> tuple: # a .gguf file, an adapter folder, a run folder or a merged model folder
     "`(kind, path)` with kind in `gguf`, `adapter`, `merged`; a run folder resolves to its `adapter/`."
     p = Path(path)
@@ -222,7 +223,7 @@ def model_kind(path) -> tuple: # a .gguf file, an adapter folder, a run folder o
         raise ModelLoadError(f'{p}: neither a PEFT adapter (adapter_config.json) nor a model folder (config.json)')
     raise ModelLoadError(f'{p}: no such model file or folder (expected a .gguf file, an adapter or a model folder)')
 
-# %% ../nbs/08_evaluate.ipynb #a31c7f32
+# %% ../nbs/08_evaluate.ipynb #774b4255
 def _base_model_of(adapter_dir:Path) -> str:
     for p in (adapter_dir/'run_info.json', adapter_dir.parent/'run_info.json'):
         if p.is_file():
@@ -251,7 +252,7 @@ def _use_unsloth(engine:str) -> bool:
         return False
     return True
 
-# %% ../nbs/08_evaluate.ipynb #3ddbd2b1
+# %% ../nbs/08_evaluate.ipynb #17c7f1e4
 class HFGenerator:
     "Batched greedy generation with transformers for a PEFT adapter or a merged model folder."
     kind = 'hf'
@@ -310,7 +311,7 @@ class HFGenerator:
                 out[i] = _cut(self.tok.decode(gen[j, enc['input_ids'].shape[1]:], skip_special_tokens=False))
         return out
 
-# %% ../nbs/08_evaluate.ipynb #65af43ac
+# %% ../nbs/08_evaluate.ipynb #11556b8b
 class GGUFGenerator:
     "Greedy generation with llama.cpp (`llama-cpp-python`) for a `.gguf` file."
     kind = 'gguf'
@@ -352,7 +353,7 @@ class GGUFGenerator:
         for i in order: out[i] = self._one(prompts[i])
         return out
 
-# %% ../nbs/08_evaluate.ipynb #ff058cff
+# %% ../nbs/08_evaluate.ipynb #f1c7ec24
 def load_generator(path, # .gguf file, adapter folder, run folder or merged model folder
                    batch_size:int=16, # transformers batch size
                    max_new_tokens:int=128, # generation budget per row
@@ -364,7 +365,7 @@ def load_generator(path, # .gguf file, adapter folder, run folder or merged mode
     return HFGenerator.load(path, batch_size=batch_size, max_new_tokens=max_new_tokens,
                             **{k: v for k, v in kwargs.items() if k in ('engine', 'dtype', 'max_seq_length')})
 
-# %% ../nbs/08_evaluate.ipynb #37a3a747
+# %% ../nbs/08_evaluate.ipynb #af536483
 def evaluate_rows(generator, # anything with `generate(prompts) -> list[str]` and a `name`
                   rows:list, # dataset rows (`prompt`, `tool_name`, `tool_arguments`, `user_content`)
                   worst:int=20) -> dict: # how many worst errors to keep
@@ -385,7 +386,7 @@ def evaluate_rows(generator, # anything with `generate(prompts) -> list[str]` an
            'predictions': [{k: r[k] for k in ('request', 'expected', 'predicted', 'error', 'output')} | {'exact': r['score']['exact']} for r in scored]}
     return rep
 
-# %% ../nbs/08_evaluate.ipynb #88b4bdd1
+# %% ../nbs/08_evaluate.ipynb #9f8e7cd3
 def _fmt(v, pct=True):
     if v is None: return 'n/a'
     return f'{100 * v:.1f}%' if pct else f'{v:.3f}'
@@ -417,7 +418,7 @@ def report_markdown(rep:dict) -> str:
                   f"  - predicted: `{UNPARSEABLE + ': ' + w['error'] if w['error'] else _md_call(w['predicted'])}`"]
     return '\n'.join(lines) + '\n'
 
-# %% ../nbs/08_evaluate.ipynb #19b55969
+# %% ../nbs/08_evaluate.ipynb #82edccc4
 def plot_confusion(cm:dict, # `confusion_matrix` output
                    path, # the PNG to write
                    title:str='Confusion matrix (rows: expected, columns: predicted)'):
@@ -438,7 +439,7 @@ def plot_confusion(cm:dict, # `confusion_matrix` output
     fig.tight_layout(); fig.savefig(path, dpi=100); plt.close(fig)
     return Path(path)
 
-# %% ../nbs/08_evaluate.ipynb #08778fcd
+# %% ../nbs/08_evaluate.ipynb #54194980
 def write_report(rep:dict, out_dir) -> Path:
     "Write `report.json`, `report.md`, `confusion.png` and `predictions.jsonl` into `out_dir`."
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
@@ -450,7 +451,7 @@ def write_report(rep:dict, out_dir) -> Path:
     plot_confusion(rep['confusion'], out/'confusion.png')
     return out
 
-# %% ../nbs/08_evaluate.ipynb #8424af83
+# %% ../nbs/08_evaluate.ipynb #c4b00077
 def default_out_dir(model_path) -> Path:
     "Where a report goes by default: `<run>/eval` for a run or adapter, else `eval-<name>` beside the model."
     kind, p = model_kind(model_path)
@@ -473,7 +474,7 @@ def evaluate(model, # .gguf file, adapter folder, run folder or merged model fol
     rep['out_dir'] = str(write_report(rep, out_dir or default_out_dir(model)))
     return rep
 
-# %% ../nbs/08_evaluate.ipynb #387f498f
+# %% ../nbs/08_evaluate.ipynb #038c80fe
 def _summary(rep:dict) -> str:
     m = rep['metrics']
     return (f"rows {m['n']}  tool {_fmt(m['tool_accuracy'])}  exact {_fmt(m['exact_accuracy'])}  "
