@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Train the same data and config on 1 GPU and on 2 GPUs (DDP via accelerate launch), then compare loss curves and
-# throughput in benchmarks/ddp.md (+ benchmarks/ddp_loss.png), which the docs' benchmarks page shows.
+# throughput in benchmarks/ddp_<mode>.md (+ ..._loss.png), which the docs' benchmarks page shows; benchmarks/ddp.md
+# sums the results up.
 #
 #   benchmarks/bench_ddp.sh [EXP] [KEY=VALUE ...] [--dry-run]
 #
 # EXP defaults to exp_hr_routing. Both runs get the same experiment, seed, learning rate and schedule, and by default
 # the same *global* batch (GLOBAL_BATCH=16: 16 x 1 GPU, 8 x 2 GPUs), so the loss curves should match step for step
 # and the speed-up is what a second GPU buys for the same training. BENCH_MODE=per_device keeps the per-GPU batch
-# (PER_DEVICE=16) instead: twice the global batch on 2 GPUs, half the steps; compare the curves per epoch.
+# (PER_DEVICE=16) instead: twice the global batch on 2 GPUs, half the steps (the curves then differ); this measures
+# how throughput grows when each GPU gets a full batch.
 #
 # Environment: GPUS ("1 2"), GLOBAL_BATCH (16), BENCH_MODE (global|per_device), PER_DEVICE (16), LOGGING_STEPS (2),
-# OUT (benchmarks/ddp.md), BENCH_ROOT (outputs/bench_ddp), FG_PYTHON (interpreter, default python3).
+# OUT (benchmarks/ddp_<mode>.md), TITLE (report heading), BENCH_ROOT (outputs/bench_ddp), FG_PYTHON (interpreter, default python3).
 # Runs in the foreground (start it inside tmux/screen, or with nohup, on a remote box); each run's output is in
 # BENCH_ROOT/<run>.log.
 set -euo pipefail
@@ -35,7 +37,7 @@ if [ ${#POS[@]} -gt 0 ] && [[ "${POS[0]}" != *=* ]]; then EXP="${POS[0]%.yaml}";
 for o in ${POS[@]+"${POS[@]}"}; do [[ "$o" == *=* ]] || die "'$o' is not a KEY=VALUE override"; done
 
 GPUS="${GPUS:-1 2}" MODE="${BENCH_MODE:-global}" GB="${GLOBAL_BATCH:-16}" PD="${PER_DEVICE:-16}"
-OUT="${OUT:-benchmarks/ddp.md}" BENCH_ROOT="${BENCH_ROOT:-outputs/bench_ddp}"
+OUT="${OUT:-benchmarks/ddp_$MODE.md}" BENCH_ROOT="${BENCH_ROOT:-outputs/bench_ddp}"
 PY="${FG_PYTHON:-$(command -v python3 || command -v python)}"
 [[ "$MODE" =~ ^(global|per_device)$ ]] || die "BENCH_MODE must be global or per_device, got '$MODE'"
 TS="$(date +%Y%m%d_%H%M%S)"
@@ -69,7 +71,6 @@ done
 
 NOTE="Experiment \`$EXP\`, $(date -u +%Y-%m-%d), ${GPU_INFO:-GPU model unknown}; mode: $MODE batch"
 NOTE="$NOTE ($([ "$MODE" = global ] && echo "global batch $GB on every GPU count" || echo "per-GPU batch $PD")). "
-NOTE="$NOTE\`train time\` and \`samples/s\` are the Trainer's own (training loop only); \`wall time\` includes"
-NOTE="$NOTE start-up, model loading and saving. Made by \`benchmarks/bench_ddp.sh $*\`."
-"$PY" benchmarks/ddp_report.py --out "$OUT" --plot "${OUT%.md}_loss.png" --title "Data-parallel training (DDP): ${GPUS// / vs } GPUs" \
+NOTE="${NOTE}Made by \`$([ "$MODE" = global ] || echo "BENCH_MODE=$MODE ")benchmarks/bench_ddp.sh $*\`."
+"$PY" benchmarks/ddp_report.py --out "$OUT" --plot "${OUT%.md}_loss.png" --title "${TITLE:-Data-parallel training (DDP), $MODE batch: ${GPUS// / vs } GPUs}" \
   --note "$NOTE" "${SPECS[@]}"

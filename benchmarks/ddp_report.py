@@ -1,6 +1,6 @@
 """Compare runs of one config on different numbers of GPUs: throughput and loss curves, as a markdown report.
 
-    python benchmarks/ddp_report.py --out benchmarks/ddp.md [--plot benchmarks/ddp_loss.png] [--title T] [--note N] \
+    python benchmarks/ddp_report.py --out benchmarks/ddp_global.md [--plot benchmarks/ddp_global_loss.png] [--title T] [--note N] \
         RUN_DIR:GPUS[:WALL_SECONDS] RUN_DIR:GPUS[:WALL_SECONDS] ...
 
 Each RUN_DIR is a trainer run folder (outputs/<run>/). The Trainer's `log_history` is read from, in this order,
@@ -107,7 +107,12 @@ def report(runs, title='Data-parallel training', note=''):
             diff = max(got) - min(got) if len(got) > 1 else None
             if diff is not None: worst = max(worst, diff/abs(got[0]) if got[0] else 0)
             out.append(f"| {x:.2f} | {' | '.join(_f(v, '.4f') for v in vals)} | {_f(diff, '.4f')} |")
-        out += ['', f'Largest relative difference between the curves at these points: {worst:.1%}.']
+        if len({r['global'] for r in by_epoch}) == 1:
+            out += ['', f'Largest relative difference between the curves at these points: {worst:.1%}.']
+        else:   # a larger global batch takes fewer, larger steps at the same learning rate: another training run
+            out += ['', 'The global batches differ (' + ' vs '.join(_f(r['global'], 'd') for r in by_epoch) + '), so these '
+                    'curves are not expected to match: the larger batch makes fewer optimizer steps per epoch at the same '
+                    'learning rate. Compare runs with the same global batch for that.']
     return '\n'.join(out) + '\n', rows
 
 
