@@ -7,7 +7,7 @@ Each RUN_DIR is a trainer run folder (outputs/<run>/). The Trainer's `log_histor
 `trainer_state.json`, `metrics.json` (key `log_history`), the newest `checkpoint-*/trainer_state.json`; the batch
 size from the resolved `config.yaml`. benchmarks/bench_ddp.sh runs the trainings and then this script.
 Standard library only (matplotlib for the optional plot)."""
-import argparse, json, re, sys
+import argparse, json, re, statistics, sys
 from pathlib import Path
 
 
@@ -43,11 +43,11 @@ def summarize(history):
     rt = final.get('train_runtime')
     steps = final.get('step', pts[-1][0] if pts else None)
     # steady state: the median of StepTimeCallback's per-log means, leaving out the first log line (warm-up, compile)
-    st = sorted(h['step_time_s'] for h in [h for h in history if 'step_time_s' in h][1:])
-    step_time = (st[len(st)//2] if len(st) % 2 else (st[len(st)//2 - 1] + st[len(st)//2])/2) if st else None
+    st = [h['step_time_s'] for h in history if 'step_time_s' in h][1:]
+    step_time = statistics.median(st) if st else None
     return dict(steps=steps, epoch=final.get('epoch'), runtime=rt,
                 samples_per_s=final.get('train_samples_per_second'), train_loss=final.get('train_loss'),
-                last_loss=pts[-1][2] if pts else None, tokens_per_s=tokens/rt if tokens and rt else None, points=pts,
+                last_loss=pts[-1][2] if pts else None, points=pts,
                 step_time=step_time, tokens_per_step=tokens/steps if tokens and steps else None)
 
 
@@ -76,15 +76,15 @@ def report(runs, title='Data-parallel training', note=''):
         r['steady_samples'] = r['global']/r['step_time'] if r['global'] and r['step_time'] else None
         r['steady_tokens'] = r['tokens_per_step']/r['step_time'] if r['tokens_per_step'] and r['step_time'] else None
     def ratio(r, k): return r[k]/base[k] if r.get(k) and base.get(k) else None
-    def x(v): return f"{_f(v, '.2f')}{'x' if v else ''}"
+    def speed(v): return f"{_f(v, '.2f')}{'x' if v else ''}"
     out += ['| GPUs | per-GPU batch | global batch | optimizer steps | epochs | step time (s) | steady samples/s | '
             'steady tokens/s | steady speed-up | train loop (s) | loop samples/s | loop speed-up | wall time (s) | '
             'final train loss |', '|' + ' --- |'*14]
     for r in rows:
         out.append(f"| {r['gpus']} | {_f(r['per_device'], 'd')} | {_f(r['global'], 'd')} | {_f(r['steps'], 'd')} | "
                    f"{_f(r['epoch'], '.2f')} | {_f(r['step_time'], '.3f')} | {_f(r['steady_samples'], '.1f')} | "
-                   f"{_f(r['steady_tokens'], ',.0f')} | {x(ratio(r, 'steady_samples'))} | {_f(r['runtime'], '.1f')} | "
-                   f"{_f(r['samples_per_s'], '.1f')} | {x(ratio(r, 'samples_per_s'))} | {_f(r.get('wall'), '.1f')} | "
+                   f"{_f(r['steady_tokens'], ',.0f')} | {speed(ratio(r, 'steady_samples'))} | {_f(r['runtime'], '.1f')} | "
+                   f"{_f(r['samples_per_s'], '.1f')} | {speed(ratio(r, 'samples_per_s'))} | {_f(r.get('wall'), '.1f')} | "
                    f"{_f(r['train_loss'], '.4f')} |")
     out += ['', '`step time`: median seconds per optimizer step on the main process (`step_time_s` from the trainer\'s '
             '`StepTimeCallback`, first log line left out), all-reduce included; `steady` = one step\'s rows and '
