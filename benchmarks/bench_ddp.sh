@@ -22,8 +22,9 @@ cd "$ROOT"
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 die() { echo "error: $*" >&2; exit 2; }
 
-DRY=0 POS=()
+DRY=0 POS=() GIVEN=""   # GIVEN: the arguments as given, less --dry-run (for the report's "Made by" line)
 for a in "$@"; do
+  [[ "$a" == -n || "$a" == --dry-run ]] || GIVEN="$GIVEN $(printf '%q' "$a")"
   case "$a" in
     -h|--help) usage; exit 0 ;;
     -n|--dry-run) DRY=1 ;;
@@ -36,6 +37,10 @@ if [ ${#POS[@]} -gt 0 ] && [[ "${POS[0]}" != *=* ]]; then EXP="${POS[0]%.yaml}";
 [ -f "configs/experiments/$EXP.yaml" ] || die "experiment '$EXP' not found: configs/experiments/$EXP.yaml does not exist"
 for o in ${POS[@]+"${POS[@]}"}; do [[ "$o" == *=* ]] || die "'$o' is not a KEY=VALUE override"; done
 
+SET_ENV=""   # the settings given in the environment, for the report's "Made by" line
+for v in GPUS BENCH_MODE GLOBAL_BATCH PER_DEVICE LOGGING_STEPS OUT TITLE; do
+  [ -n "${!v+x}" ] && SET_ENV="$SET_ENV$v=$(printf '%q' "${!v}") "
+done
 GPUS="${GPUS:-1 2}" MODE="${BENCH_MODE:-global}" GB="${GLOBAL_BATCH:-16}" PD="${PER_DEVICE:-16}"
 OUT="${OUT:-benchmarks/ddp_$MODE.md}" BENCH_ROOT="${BENCH_ROOT:-outputs/bench_ddp}"
 PY="${FG_PYTHON:-$(command -v python3 || command -v python)}"
@@ -67,10 +72,9 @@ for N in $GPUS; do
   t1=$(date +%s.%N)
   SPECS+=("$BENCH_ROOT/$RUN:$N:$(awk "BEGIN{printf \"%.1f\", $t1 - $t0}")")
 done
-[ $DRY = 1 ] && { echo "dry run: report would go to $OUT"; exit 0; }
-
 NOTE="Experiment \`$EXP\`, $(date -u +%Y-%m-%d), ${GPU_INFO:-GPU model unknown}; mode: $MODE batch"
 NOTE="$NOTE ($([ "$MODE" = global ] && echo "global batch $GB on every GPU count" || echo "per-GPU batch $PD")). "
-NOTE="${NOTE}Made by \`$([ "$MODE" = global ] || echo "BENCH_MODE=$MODE ")benchmarks/bench_ddp.sh $*\`."
+NOTE="${NOTE}Made by \`${SET_ENV}benchmarks/bench_ddp.sh${GIVEN}\`."
+[ $DRY = 1 ] && { echo "dry run: report would go to $OUT with the note: $NOTE"; exit 0; }
 "$PY" benchmarks/ddp_report.py --out "$OUT" --plot "${OUT%.md}_loss.png" --title "${TITLE:-Data-parallel training (DDP), $MODE batch: ${GPUS// / vs } GPUs}" \
   --note "$NOTE" "${SPECS[@]}"
