@@ -15,8 +15,6 @@ Output: FILE (default outputs/profile_<run name>.txt) and one `PROFILE {json}` l
 import argparse, json, os, sys, time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 
 def summary(key_averages, wall_s:float, steps:int, world:int=1) -> dict:
     "Per-step numbers from a profiler's `key_averages()`: GPU time counted as PyTorch's table counts it (kernels only)."

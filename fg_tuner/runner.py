@@ -6,16 +6,16 @@
 __all__ = ['notebook_parameters', 'parse_value', 'collect_params', 'check_params', 'make_run_dir', 'CellFailure', 'RunResult',
            'run_notebook', 'run_main']
 
-# %% ../nbs/12_runner.ipynb #6340bbe7
+# %% ../nbs/12_runner.ipynb #c5139703
 import argparse, ast, datetime as dt, json, logging, re, sys, time
 from dataclasses import dataclass
 from pathlib import Path
 
-# %% ../nbs/12_runner.ipynb #2106a731
+# %% ../nbs/12_runner.ipynb #5424afd0
 import yaml, nbformat
 from .errors import ConfigError
 
-# %% ../nbs/12_runner.ipynb #7fbe80a2
+# %% ../nbs/12_runner.ipynb #dd5c05ed
 def notebook_parameters(nb_path:str|Path, # the notebook to inspect
                        ) -> dict|None:
     "Names and default source text assigned in the cell tagged `parameters`; None when there is no such cell."
@@ -35,7 +35,7 @@ def notebook_parameters(nb_path:str|Path, # the notebook to inspect
                 if isinstance(n, ast.Name): res[n.id] = ast.get_source_segment(cell.source, v)
     return res
 
-# %% ../nbs/12_runner.ipynb #92fad4c8
+# %% ../nbs/12_runner.ipynb #8f97c79d
 _INT, _FLOAT = re.compile(r'[+-]?\d+'), re.compile(r'[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?|[+-]?(inf|nan)', re.I)
 
 def parse_value(s:str, # the text given on the command line
@@ -51,7 +51,7 @@ def parse_value(s:str, # the text given on the command line
         except yaml.YAMLError as e: raise ConfigError(f"cannot parse {s!r} as a list or mapping: {str(e).splitlines()[0]}")
     return s
 
-# %% ../nbs/12_runner.ipynb #c5cbf9c3
+# %% ../nbs/12_runner.ipynb #6a69c107
 def collect_params(files:list=(), # YAML files of `name: value` (earlier files are overridden by later ones)
                    typed:list=(),  # `(name, value)` pairs from `-p`, typed with `parse_value`
                    raw:list=(),    # `(name, value)` pairs from `-r`, kept as strings
@@ -70,7 +70,7 @@ def collect_params(files:list=(), # YAML files of `name: value` (earlier files a
     for k, v in raw: res[k] = v
     return res
 
-# %% ../nbs/12_runner.ipynb #6422fd60
+# %% ../nbs/12_runner.ipynb #80ac9b6d
 def check_params(nb_path, # the notebook that will receive the parameters
                  params:dict, # the parameters to inject
                 ):
@@ -84,7 +84,7 @@ def check_params(nb_path, # the notebook that will receive the parameters
         raise ConfigError(f"{nb_path}: unknown parameter{'s'*(len(unknown)>1)} {', '.join(map(repr, unknown))}; "
                           f"the 'parameters' cell sets: {', '.join(known) or '(nothing)'}")
 
-# %% ../nbs/12_runner.ipynb #f97a58ab
+# %% ../nbs/12_runner.ipynb #fa0faeed
 def make_run_dir(name:str, # run name (anything outside `[A-Za-z0-9._-]` becomes `_`)
                  out_dir:str|Path='outputs/runs', # parent folder of all runs
                  now:dt.datetime|None=None, # the timestamp to use (default: now)
@@ -97,7 +97,7 @@ def make_run_dir(name:str, # run name (anything outside `[A-Za-z0-9._-]` becomes
         try: d.mkdir(parents=True); return d
         except FileExistsError: i += 1; d = base.with_name(f'{base.name}-{i}')
 
-# %% ../nbs/12_runner.ipynb #fa2271e6
+# %% ../nbs/12_runner.ipynb #3d74c423
 @dataclass
 class CellFailure:
     "Where and how a notebook run failed."
@@ -118,7 +118,7 @@ class RunResult:
     "The outcome of `run_notebook`."
     ok:bool; run_dir:Path; notebook:Path; log:Path; seconds:float; failure:CellFailure|None=None
 
-# %% ../nbs/12_runner.ipynb #915a919f
+# %% ../nbs/12_runner.ipynb #51f9b5bd
 def _first_line(src): return next((l.strip() for l in src.splitlines() if l.strip()), '')
 
 def _injected_at(src_nb, params):
@@ -151,7 +151,7 @@ def _failure_from_nb(out_nb_path, inj, exc):
     if i is not None: return _failure_from(i, cells[i].get('execution_count'), cells[i].get('source', ''), _exc_line(exc), inj)
     return CellFailure(-1, None, '', _exc_line(exc))
 
-# %% ../nbs/12_runner.ipynb #7cec3908
+# %% ../nbs/12_runner.ipynb #fe3db7b6
 def run_notebook(notebook:str|Path, # the notebook to execute
                  params:dict|None=None, # values injected after the `parameters` cell
                  name:str|None=None, # run name (default: the notebook's stem)
@@ -197,7 +197,7 @@ def run_notebook(notebook:str|Path, # the notebook to execute
         logger.setLevel(old_level); logger.propagate = old_prop
     return RunResult(failure is None, run_dir, out_nb, log_path, secs, failure)
 
-# %% ../nbs/12_runner.ipynb #8125fc2b
+# %% ../nbs/12_runner.ipynb #30600a76
 def _parser():
     p = argparse.ArgumentParser(prog='fg-tuner run', description='Execute a notebook headless with papermill; '
         'the executed copy, params.yaml and run.log go to OUT_DIR/<name>_<timestamp>/.')
