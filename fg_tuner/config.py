@@ -18,7 +18,7 @@ __all__ = ['ModelConfig', 'LoraConfig', 'ColumnsConfig', 'DataConfig', 'Training
            'ExportConfig', 'Config', 'validate_config', 'packaged_config_dir', 'load_config', 'config_to_yaml',
            'save_config', 'parse_config_args', 'config_from_args', 'resolve_and_print']
 
-# %% ../nbs/00_config.ipynb #168a1312
+# %% ../nbs/00_config.ipynb #be292563
 _LORA_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj']
 
 @dataclass
@@ -98,7 +98,7 @@ class TrainingConfig:
     resume_from_checkpoint: Optional[str] = None # path, or `latest`
     completion_only_loss: bool = True # loss on the model turn only
     packing: bool = False #
-    pad_to_multiple_of: Optional[int] = 64 # pad each batch's length up to a multiple of this (fewer shapes: faster on GPUs, 1.96x on 2); null = to the longest row
+    pad_to_multiple_of: Optional[int] = 64 # pad each batch's length up to a multiple of this (fewer distinct shapes: faster GPU steps, see benchmarks/ddp.md); null = to the longest row
 
 @dataclass
 class LoggingConfig:
