@@ -252,7 +252,7 @@ def _use_unsloth(engine:str) -> bool:
         return False
     return True
 
-# %% ../nbs/08_evaluate.ipynb #17c7f1e4
+# %% ../nbs/08_evaluate.ipynb #bda146a9
 class HFGenerator:
     "Batched greedy generation with transformers for a PEFT adapter or a merged model folder."
     kind = 'hf'
@@ -261,9 +261,11 @@ class HFGenerator:
         self.batch_size, self.max_new_tokens = batch_size, max_new_tokens
         self.tok.padding_side = 'left'
         if self.tok.pad_token_id is None: self.tok.pad_token = self.tok.eos_token
-        self.stop_ids = [i for i in (self.tok.convert_tokens_to_ids(s) for s in STOP_SEQUENCES) if isinstance(i, int) and i != self.tok.unk_token_id]
-        if len(self.stop_ids) != len(STOP_SEQUENCES):
+        from fg_tuner.models import stop_token_ids
+        if any(self.tok.convert_tokens_to_ids(s) in (None, self.tok.unk_token_id) for s in STOP_SEQUENCES):
             raise ModelLoadError(f'{name}: the tokenizer has no single tokens for {STOP_SEQUENCES} (not a FunctionGemma tokenizer?)')
+        self.stop_ids = stop_token_ids(self.tok)   # `<eos>` and the stop sequences: what ends an answer everywhere else too
+        self.stops = STOP_SEQUENCES + [self.tok.eos_token] * bool(self.tok.eos_token)   # the same, as text for `_cut`
 
     @classmethod
     def load(cls, path, # adapter folder, run folder or merged model folder
@@ -308,7 +310,7 @@ class HFGenerator:
                 gen = self.model.generate(**enc, max_new_tokens=self.max_new_tokens, do_sample=False, top_p=None, top_k=None,
                                           temperature=None, eos_token_id=self.stop_ids, pad_token_id=self.tok.pad_token_id)
             for j, i in enumerate(idx):
-                out[i] = _cut(self.tok.decode(gen[j, enc['input_ids'].shape[1]:], skip_special_tokens=False))
+                out[i] = _cut(self.tok.decode(gen[j, enc['input_ids'].shape[1]:], skip_special_tokens=False), self.stops)
         return out
 
 # %% ../nbs/08_evaluate.ipynb #11556b8b
