@@ -1,0 +1,154 @@
+"""Train/serve drift when a router is served by Ollama (and vLLM's parser), measured on a trained run.
+
+    python benchmarks/bench_ollama.py --run outputs/hr_routing [--limit 200] [--threads 2] [--out benchmarks/ollama.md]
+
+Exports a q8_0 GGUF of the run (fg_tuner.export; or reuses --gguf), renders every test row twice -- the
+prompt fg_tuner trains on (the `prompt` column, what the exported Modelfile's TEMPLATE renders) and the prompt
+Ollama's `RENDERER functiongemma` builds for the same tools and request (test-side port in
+benchmarks/ollama_port.py) -- generates greedily with llama.cpp (fg_tuner.evaluate.GGUFGenerator) and scores
+each serving path: which prompt, and which parser turns the output into tool calls. Writes a markdown table.
+"""
+import argparse, json, platform, sys, tempfile, time
+from pathlib import Path
+from fg_tuner.converter import GENERIC_TOOLS
+from fg_tuner.errors import DataError
+from fg_tuner.evaluate import GGUFGenerator, compute_metrics, expected_calls, load_records, score_example
+from fg_tuner.export import export, run_files
+from fg_tuner.formatter import format_prompt, parse_calls_safe
+from fg_tuner.schema import load_tools, parse_tools, tools_to_dicts
+from ollama_port import GoPanic, ollama_client_calls, ollama_parse, ollama_render, strip_control_tokens, vllm_parse
+
+def _tool_lookup(rf: dict) -> dict:
+    "Declarations by name: the run's tools, its distractor file if any, and the converter's generic distractors."
+    import yaml
+    cfg = yaml.safe_load((rf['run']/'config.yaml').read_text(encoding='utf-8')) if (rf['run']/'config.yaml').is_file() else {}
+    extra = ((cfg or {}).get('data') or {}).get('distractor_tools')
+    found = {}
+    for src in ([load_tools(extra)] if extra and Path(extra).is_file() else []) + [parse_tools(GENERIC_TOOLS), load_tools(rf['tools'])]:
+        found.update({t.name: t for t in src})
+    return found
+
+def ollama_rows(rows: list, lookup: dict, run_tools: list, developer) -> list:
+    "Each row with `ollama_prompt`; checks first that the row's own prompt is reproduced from the looked-up tools."
+    out = []
+    for i, r in enumerate(rows, 1):
+        names = r.get('tools') or [t.name for t in run_tools]
+        missing = [n for n in names if n not in lookup]
+        if missing: raise DataError(f'test row {i}: tool {missing[0]!r} is not in the run\'s tools.json nor a known distractor')
+        decl = [lookup[n] for n in names]
+        if format_prompt(decl, r['user_content'], developer=developer) != r['prompt']:
+            raise DataError(f'test row {i}: its prompt is not format_prompt(tools, user_content) (another developer prompt or tool set?)')
+        msgs = ([{'role': 'system', 'content': developer}] if developer is not None else []) + [{'role': 'user', 'content': r['user_content']}]
+        out.append(r | {'ollama_prompt': ollama_render(tools_to_dicts(decl), msgs)})
+    return out
+
+def _ours(text): return parse_calls_safe(text)
+
+def _vllm(text): return vllm_parse(text)[1], None
+
+def _ollama(text):
+    try: return ollama_client_calls([c for c in ollama_parse(text)[1]]), None
+    except GoPanic as e: return [], f'Ollama server panic: {e}'
+    except ValueError as e: return [], f'Ollama response error: {e}'
+
+PATHS = [  # (label, prompt, parser, what serves it)
+    ('fg_tuner prompt + fg_tuner parser', 'ours', _ours,
+     'reference: `fg-tuner eval` on the GGUF; Modelfile TEMPLATE, parsed client-side with fg_tuner.formatter.parse_calls'),
+    ('fg_tuner prompt + Ollama parser', 'ours', _ollama,
+     'exported Modelfile (TEMPLATE + PARSER functiongemma) on Ollama 0.13.5-0.29, or on >= 0.30 with function tokens exposed'),
+    ('fg_tuner prompt + Ollama parser, control tokens hidden', 'ours', lambda t: _ollama(strip_control_tokens(t)),
+     'the same Modelfile on Ollama >= 0.30 (llama-server) with a GGUF whose function tokens are control tokens'),
+    ('Ollama renderer + fg_tuner parser', 'ollama', _ours,
+     'prompt drift alone: `RENDERER functiongemma`, output parsed client-side'),
+    ('Ollama renderer + Ollama parser', 'ollama', _ollama,
+     '`RENDERER functiongemma` + `PARSER functiongemma` (Ollama 0.13.5-0.29, or exposed tokens)'),
+    ('Ollama renderer + Ollama parser, control tokens hidden', 'ollama', lambda t: _ollama(strip_control_tokens(t)),
+     '`RENDERER functiongemma` + `PARSER functiongemma` on Ollama >= 0.30 with a plain GGUF'),
+    ('fg_tuner prompt + vLLM parser', 'ours', _vllm,
+     '`vllm serve --chat-template (ours) --tool-call-parser functiongemma`'),
+]
+
+def score_path(rows: list, outputs: list, parse) -> dict:
+    scored = []
+    for r, o in zip(rows, outputs):
+        calls, err = parse(o)
+        scored.append({'expected': expected_calls(r), 'predicted': calls, 'error': err})
+    return compute_metrics(scored)
+
+PARSERS = [('fg_tuner parser', _ours), ('Ollama parser', _ollama),
+           ('Ollama parser, control tokens hidden', lambda t: _ollama(strip_control_tokens(t))), ('vLLM parser', _vllm)]
+
+def gold_ceiling(rows: list) -> list:
+    "Each parser on the rows' gold completions (cut at the stop sequence): what a perfect model would get."
+    golds = [r['completion'].split('<start_function_response>')[0].split('<end_of_turn>')[0] for r in rows]
+    return [(label, score_path(rows, golds, parse)) for label, parse in PARSERS]
+
+def _pct(v): return 'n/a' if v is None else f'{100 * v:.1f}%'
+
+def report_markdown(meta: dict, results: list, ceiling: list) -> str:
+    lines = [f"# Ollama train/serve drift: {meta['run']}", '',
+             f"`{meta['command']}`", '',
+             f"{meta['rows']} test rows of `{meta['data']}`; model `{meta['gguf']}` (llama.cpp via llama-cpp-python {meta['llama_cpp']}, "
+             f"{meta['threads']} threads, greedy, max {meta['max_new_tokens']} new tokens); {meta['date']}, {meta['machine']}.", '',
+             f"Prompt length: fg_tuner {meta['tokens_ours']:.0f} tokens, Ollama renderer {meta['tokens_ollama']:.0f} tokens (mean); "
+             f"the two prompts differ on {meta['differ']} of {meta['rows']} rows.", '',
+             '| serving path | exact | tool acc. | arg F1 | out-of-scope | errors | served by |',
+             '| --- | --- | --- | --- | --- | --- | --- |']
+    for label, m, served in results:
+        lines.append(f"| {label} | {_pct(m['exact_accuracy'])} | {_pct(m['tool_accuracy'])} | {_pct(m['arguments']['f1'])} | "
+                     f"{_pct(m['out_of_scope']['accuracy'])} | {m['unparseable']['count']} | {served} |")
+    lines += ['', 'errors: fg_tuner parser: unparseable outputs; Ollama parser: a Go panic (server exits) or a response that '
+              'cannot be JSON-encoded (NaN/Inf); vLLM parser: none (bad calls come back as wrong calls or as content).', '',
+              '## Parser ceiling: the gold answers of the same rows through each parser', '',
+              '| parser | exact | tool acc. | arg F1 | errors |', '| --- | --- | --- | --- | --- |']
+    for label, m in ceiling:
+        lines.append(f"| {label} | {_pct(m['exact_accuracy'])} | {_pct(m['tool_accuracy'])} | {_pct(m['arguments']['f1'])} | {m['unparseable']['count']} |")
+    return '\n'.join(lines) + '\n'
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--run', required=True, help='a run folder written by `fg-tuner train` (LoRA adapter)')
+    ap.add_argument('--data', help="test.jsonl (default: the run's test set)")
+    ap.add_argument('--gguf', help='reuse this q8_0 GGUF of the run instead of exporting one')
+    ap.add_argument('--export-dir', help='keep the exported GGUF here (default: a temporary folder)')
+    ap.add_argument('--limit', type=int, help='first N test rows only')
+    ap.add_argument('--threads', type=int, default=None, help='CPU threads for llama.cpp (default: all cores)')
+    ap.add_argument('--n-ctx', type=int, default=4096)
+    ap.add_argument('--max-new-tokens', type=int, default=128)
+    ap.add_argument('--out', default=str(Path(__file__).with_name('ollama.md')), help='markdown report to write')
+    ap.add_argument('--json', help='also write metrics and every raw output here')
+    a = ap.parse_args(argv)
+    rf = run_files(a.run)
+    data = Path(a.data) if a.data else rf['test']
+    if not data: raise DataError(f"{rf['run']}: no test.jsonl found; pass --data")
+    run_tools = load_tools(rf['tools'])
+    rows = ollama_rows(load_records(data, limit=a.limit), _tool_lookup(rf), run_tools, rf['developer'])
+    with tempfile.TemporaryDirectory(prefix='bench_ollama_') as tmp:
+        gguf = Path(a.gguf) if a.gguf else Path(export(a.run, 'gguf-q8_0', out_dir=a.export_dir or tmp, validate=False,
+                                                      threads=a.threads)['files']['gguf-q8_0']['path'])
+        gen = GGUFGenerator(gguf, n_ctx=a.n_ctx, n_threads=a.threads, max_new_tokens=a.max_new_tokens)
+        t0 = time.perf_counter()
+        outs = {'ours': gen.generate([r['prompt'] for r in rows]), 'ollama': gen.generate([r['ollama_prompt'] for r in rows])}
+        secs = time.perf_counter() - t0
+        ntok = lambda p: len(gen.llm.tokenize(p.encode(), add_bos=False, special=True))
+        import llama_cpp
+        meta = {'run': str(rf['run']), 'data': str(data), 'rows': len(rows), 'gguf': gguf.name, 'threads': a.threads or 'all',
+                'llama_cpp': llama_cpp.__version__, 'max_new_tokens': a.max_new_tokens, 'date': time.strftime('%Y-%m-%d'),
+                'machine': f'{platform.machine()}, {platform.python_implementation()} {platform.python_version()}',
+                'command': 'python benchmarks/bench_ollama.py ' + ' '.join(argv if argv is not None else sys.argv[1:]),
+                'tokens_ours': sum(map(ntok, (r['prompt'] for r in rows))) / len(rows),
+                'tokens_ollama': sum(map(ntok, (r['ollama_prompt'] for r in rows))) / len(rows),
+                'differ': sum(r['prompt'] != r['ollama_prompt'] for r in rows), 'generation_seconds': round(secs, 1)}
+    results = [(label, score_path(rows, outs[which], parse), served) for label, which, parse, served in PATHS]
+    ceiling = gold_ceiling(rows)
+    md = report_markdown(meta, results, ceiling)
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.out).write_text(md, encoding='utf-8')
+    if a.json: Path(a.json).write_text(json.dumps({'meta': meta, 'results': [
+        {'path': l, 'metrics': {k: v for k, v in m.items() if k != 'per_tool'}} for l, m, _ in results],
+        'outputs': [{'request': r['user_content'], 'ours': o1, 'ollama': o2} for r, o1, o2 in zip(rows, outs['ours'], outs['ollama'])]},
+        indent=1, ensure_ascii=False), encoding='utf-8')
+    print(md)
+    return 0
+
+if __name__ == '__main__': sys.exit(main())
