@@ -85,30 +85,49 @@ def gold_ceiling(rows: list) -> list:
 
 def _pct(v): return 'n/a' if v is None else f'{100 * v:.1f}%'
 
-def report_markdown(meta: dict, results: list, ceiling: list) -> str:
-    lines = [f"# Ollama train/serve drift: {meta['run']}", '',
-             f"`{meta['command']}`", '',
-             f"{meta['rows']} test rows of `{meta['data']}`; model `{meta['gguf']}` (llama.cpp via llama-cpp-python {meta['llama_cpp']}, "
-             f"{meta['threads']} threads, greedy, max {meta['max_new_tokens']} new tokens); {meta['date']}, {meta['machine']}.", '',
-             f"Prompt length: fg_tuner {meta['tokens_ours']:.0f} tokens, Ollama renderer {meta['tokens_ollama']:.0f} tokens (mean); "
-             f"the two prompts differ on {meta['differ']} of {meta['rows']} rows.", '',
-             '| serving path | exact | tool acc. | arg F1 | out-of-scope | errors | served by |',
-             '| --- | --- | --- | --- | --- | --- | --- |']
-    for label, m, served in results:
-        lines.append(f"| {label} | {_pct(m['exact_accuracy'])} | {_pct(m['tool_accuracy'])} | {_pct(m['arguments']['f1'])} | "
-                     f"{_pct(m['out_of_scope']['accuracy'])} | {m['unparseable']['count']} | {served} |")
-    lines += ['', 'errors: fg_tuner parser: unparseable outputs; Ollama parser: a Go panic (server exits) or a response that '
-              'cannot be JSON-encoded (NaN/Inf); vLLM parser: none (bad calls come back as wrong calls or as content).', '',
-              '## Parser ceiling: the gold answers of the same rows through each parser', '',
-              '| parser | exact | tool acc. | arg F1 | errors |', '| --- | --- | --- | --- | --- |']
-    for label, m in ceiling:
-        lines.append(f"| {label} | {_pct(m['exact_accuracy'])} | {_pct(m['tool_accuracy'])} | {_pct(m['arguments']['f1'])} | {m['unparseable']['count']} |")
-    return '\n'.join(lines) + '\n'
+def _metric_cells(m): return f"{_pct(m['exact_accuracy'])} | {_pct(m['tool_accuracy'])} | {_pct(m['arguments']['f1'])}"
+
+def _source(data) -> str:
+    "Where a converted test set came from, per the converter's report.json beside it."
+    rep = Path(data).with_name('report.json')
+    if not rep.is_file(): return ''
+    r = json.loads(rep.read_text(encoding='utf-8'))
+    return f" (`fg-tuner convert {r.get('input')} data.distractors={r.get('distractors', 0)}`: {r.get('test')} test rows)"
+
+def ceiling_markdown(data, rows: int, ceiling: list) -> list:
+    lines = [f'### Parser ceiling: the {rows} gold answers of `{data}`{_source(data)}', '',
+             '| parser | exact | tool acc. | arg F1 | errors |', '| --- | --- | --- | --- | --- |']
+    lines += [f"| {label} | {_metric_cells(m)} | {m['unparseable']['count']} |" for label, m in ceiling]
+    return lines + ['']
+
+def report_markdown(meta: dict, results: list, ceilings: list) -> str:
+    "The report: serving paths on the model's outputs (when a run was given), then each parser on the gold answers."
+    lines = [f"# Ollama / vLLM train-serve drift{': ' + meta['run'] if meta.get('run') else ''}", '', f"`{meta['command']}` ({meta['date']})", '']
+    if results:
+        lines += [f"{meta['rows']} test rows of `{meta['data']}`; model `{meta['gguf']}` (llama.cpp via llama-cpp-python {meta['llama_cpp']}, "
+                  f"{meta['threads']} threads, greedy, max {meta['max_new_tokens']} new tokens); {meta['machine']}.", '',
+                  f"Prompt length: fg_tuner {meta['tokens_ours']:.0f} tokens, Ollama renderer {meta['tokens_ollama']:.0f} tokens (mean); "
+                  f"the two prompts differ on {meta['differ']} of {meta['rows']} rows.", '',
+                  '| serving path | exact | tool acc. | arg F1 | out-of-scope | errors | served by |',
+                  '| --- | --- | --- | --- | --- | --- | --- |']
+        lines += [f"| {label} | {_metric_cells(m)} | {_pct(m['out_of_scope']['accuracy'])} | {m['unparseable']['count']} | {served} |"
+                  for label, m, served in results]
+        lines += ['', 'errors: fg_tuner parser: unparseable outputs; Ollama parser: a Go panic (server exits) or a response that '
+                  'cannot be JSON-encoded (NaN/Inf); vLLM parser: none (bad calls come back as wrong calls or as content).', '']
+    else: lines += ['Model rows: not measured (no `--run`); the tables below need no model.', '']
+    lines += ['Each parser reads the answers the router is trained to write (the `completion` column, cut at the stop '
+              'sequence), so these are the best scores a perfect model can get on each serving path. "Ollama parser": '
+              'Ollama >= 0.13.5 with `<escape>` visible (before 0.30, or a GGUF passed through '
+              '`fg_tuner.ollama.expose_function_tokens`); "control tokens hidden": Ollama >= 0.30 with a plain GGUF, '
+              'whose llama-server drops `<escape>`; "vLLM parser": `--tool-call-parser functiongemma`. Ports: '
+              '`benchmarks/ollama_port.py`.', '']
+    for data, n, ceiling in ceilings: lines += ceiling_markdown(data, n, ceiling)
+    return '\n'.join(lines)
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--run', required=True, help='a run folder written by `fg-tuner train` (LoRA adapter)')
-    ap.add_argument('--data', help="test.jsonl (default: the run's test set)")
+    ap.add_argument('--run', help='a run folder written by `fg-tuner train` (LoRA adapter); without it only the parser ceilings of --data')
+    ap.add_argument('--data', nargs='*', default=[], help="test.jsonl (default: the run's test set); several allowed without --run")
     ap.add_argument('--gguf', help='reuse this q8_0 GGUF of the run instead of exporting one')
     ap.add_argument('--export-dir', help='keep the exported GGUF here (default: a temporary folder)')
     ap.add_argument('--limit', type=int, help='first N test rows only')
@@ -118,36 +137,42 @@ def main(argv=None) -> int:
     ap.add_argument('--out', default=str(Path(__file__).with_name('ollama.md')), help='markdown report to write')
     ap.add_argument('--json', help='also write metrics and every raw output here')
     a = ap.parse_args(argv)
-    rf = run_files(a.run)
-    data = Path(a.data) if a.data else rf['test']
-    if not data: raise DataError(f"{rf['run']}: no test.jsonl found; pass --data")
-    run_tools = load_tools(rf['tools'])
-    rows = ollama_rows(load_records(data, limit=a.limit), _tool_lookup(rf), run_tools, rf['developer'])
-    with tempfile.TemporaryDirectory(prefix='bench_ollama_') as tmp:
-        gguf = Path(a.gguf) if a.gguf else Path(export(a.run, 'gguf-q8_0', out_dir=a.export_dir or tmp, validate=False,
-                                                      threads=a.threads)['files']['gguf-q8_0']['path'])
-        gen = GGUFGenerator(gguf, n_ctx=a.n_ctx, n_threads=a.threads, max_new_tokens=a.max_new_tokens)
-        t0 = time.perf_counter()
-        outs = {'ours': gen.generate([r['prompt'] for r in rows]), 'ollama': gen.generate([r['ollama_prompt'] for r in rows])}
-        secs = time.perf_counter() - t0
-        ntok = lambda p: len(gen.llm.tokenize(p.encode(), add_bos=False, special=True))
-        import llama_cpp
-        meta = {'run': str(rf['run']), 'data': str(data), 'rows': len(rows), 'gguf': gguf.name, 'threads': a.threads or 'all',
-                'llama_cpp': llama_cpp.__version__, 'max_new_tokens': a.max_new_tokens, 'date': time.strftime('%Y-%m-%d'),
-                'machine': f'{platform.machine()}, {platform.python_implementation()} {platform.python_version()}',
-                'command': 'python benchmarks/bench_ollama.py ' + ' '.join(argv if argv is not None else sys.argv[1:]),
-                'tokens_ours': sum(map(ntok, (r['prompt'] for r in rows))) / len(rows),
-                'tokens_ollama': sum(map(ntok, (r['ollama_prompt'] for r in rows))) / len(rows),
-                'differ': sum(r['prompt'] != r['ollama_prompt'] for r in rows), 'generation_seconds': round(secs, 1)}
-    results = [(label, score_path(rows, outs[which], parse), served) for label, which, parse, served in PATHS]
-    ceiling = gold_ceiling(rows)
-    md = report_markdown(meta, results, ceiling)
+    meta = {'date': time.strftime('%Y-%m-%d'), 'command': 'python benchmarks/bench_ollama.py ' + ' '.join(argv if argv is not None else sys.argv[1:])}
+    results, outs, ceilings = [], {}, []
+    if a.run:
+        rf = run_files(a.run)
+        data = Path(a.data[0]) if a.data else rf['test']
+        if not data: raise DataError(f"{rf['run']}: no test.jsonl found; pass --data")
+        rows = ollama_rows(load_records(data, limit=a.limit), _tool_lookup(rf), load_tools(rf['tools']), rf['developer'])
+        with tempfile.TemporaryDirectory(prefix='bench_ollama_') as tmp:
+            gguf = Path(a.gguf) if a.gguf else Path(export(a.run, 'gguf-q8_0', out_dir=a.export_dir or tmp, validate=False,
+                                                          threads=a.threads)['files']['gguf-q8_0']['path'])
+            gen = GGUFGenerator(gguf, n_ctx=a.n_ctx, n_threads=a.threads, max_new_tokens=a.max_new_tokens)
+            t0 = time.perf_counter()
+            outs = {'ours': gen.generate([r['prompt'] for r in rows]), 'ollama': gen.generate([r['ollama_prompt'] for r in rows])}
+            secs = time.perf_counter() - t0
+            ntok = lambda p: len(gen.llm.tokenize(p.encode(), add_bos=False, special=True))
+            import llama_cpp
+            meta |= {'run': str(rf['run']), 'data': str(data), 'rows': len(rows), 'gguf': gguf.name, 'threads': a.threads or 'all',
+                     'llama_cpp': llama_cpp.__version__, 'max_new_tokens': a.max_new_tokens,
+                     'machine': f'{platform.machine()}, {platform.python_implementation()} {platform.python_version()}',
+                     'tokens_ours': sum(map(ntok, (r['prompt'] for r in rows))) / len(rows),
+                     'tokens_ollama': sum(map(ntok, (r['ollama_prompt'] for r in rows))) / len(rows),
+                     'differ': sum(r['prompt'] != r['ollama_prompt'] for r in rows), 'generation_seconds': round(secs, 1)}
+        results = [(label, score_path(rows, outs[which], parse), served) for label, which, parse, served in PATHS]
+        ceilings.append((data, len(rows), gold_ceiling(rows)))
+    else:
+        if not a.data: ap.error('give --run, or --data FILE... for the parser ceilings alone')
+        for d in a.data:
+            rows = load_records(d, limit=a.limit)
+            ceilings.append((d, len(rows), gold_ceiling(rows)))
+    md = report_markdown(meta, results, ceilings)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(md, encoding='utf-8')
     if a.json: Path(a.json).write_text(json.dumps({'meta': meta, 'results': [
         {'path': l, 'metrics': {k: v for k, v in m.items() if k != 'per_tool'}} for l, m, _ in results],
-        'outputs': [{'request': r['user_content'], 'ours': o1, 'ollama': o2} for r, o1, o2 in zip(rows, outs['ours'], outs['ollama'])]},
-        indent=1, ensure_ascii=False), encoding='utf-8')
+        'outputs': [{'request': r['user_content'], 'ours': o1, 'ollama': o2} for r, o1, o2 in zip(rows, outs.get('ours', []), outs.get('ollama', []))]},
+        indent=1, ensure_ascii=False, default=str), encoding='utf-8')
     print(md)
     return 0
 
