@@ -234,14 +234,18 @@ def guidance_tokenizer(tokenizer): # a transformers tokenizer or a `llama_cpp.Ll
     return llt
 
 # %% ../nbs/43_constrain.ipynb #ae6c142b
+_IDS = weakref.WeakKeyDictionary()
+
 def _token_ids(tokenizer) -> dict:
-    "Ids of the control tokens the grammar uses, read from the tokenizer (each must be one token)."
+    "Ids of the control tokens the grammar uses, read from the tokenizer (each must be one token); cached."
+    if tokenizer in _IDS: return _IDS[tokenizer]
     names = FUNCTION_TOKENS + ['<end_of_turn>']
     if _is_llama(tokenizer): enc = {t: tokenizer.tokenize(t.encode(), add_bos=False, special=True) for t in names}
     else: enc = {t: tokenizer.encode(t, add_special_tokens=False) for t in names}
     bad = [t for t, v in enc.items() if len(v) != 1]
     if bad: raise ConfigError(f'the tokenizer has no single token for {bad}: not a FunctionGemma vocabulary (pass ids=...)')
-    return {t: v[0] for t, v in enc.items()}
+    _IDS[tokenizer] = ids = {t: v[0] for t, v in enc.items()}
+    return ids
 
 @functools.lru_cache(maxsize=256)
 def _matcher(grammar:str, llt):
