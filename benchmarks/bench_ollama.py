@@ -10,21 +10,21 @@ each serving path: which prompt, and which parser turns the output into tool cal
 """
 import argparse, json, platform, sys, tempfile, time
 from pathlib import Path
-from fg_tuner.converter import GENERIC_TOOLS
+from fg_tuner.dataset import GENERIC_TOOLS
 from fg_tuner.errors import DataError
-from fg_tuner.evaluate import GGUFGenerator, compute_metrics, expected_calls, load_records, score_example
-from fg_tuner.export import export, run_files
+from fg_tuner.evaluate import compute_metrics, expected_calls, read_test_set
+from fg_tuner.export import export
+from fg_tuner.generate import GGUFGenerator
+from fg_tuner.runs import RunFolder
 from fg_tuner.formatter import format_prompt, parse_calls_safe
 from fg_tuner.schema import load_tools, parse_tools, tools_to_dicts
 from ollama_port import GoPanic, ollama_client_calls, ollama_parse, ollama_render, strip_control_tokens, vllm_parse
 
-def _tool_lookup(rf: dict) -> dict:
+def _tool_lookup(rf: RunFolder, tools: Path) -> dict:
     "Declarations by name: the run's tools, its distractor file if any, and the converter's generic distractors."
-    import yaml
-    cfg = yaml.safe_load((rf['run']/'config.yaml').read_text(encoding='utf-8')) if (rf['run']/'config.yaml').is_file() else {}
-    extra = ((cfg or {}).get('data') or {}).get('distractor_tools')
+    extra = rf.section('data').get('distractor_tools')
     found = {}
-    for src in ([load_tools(extra)] if extra and Path(extra).is_file() else []) + [parse_tools(GENERIC_TOOLS), load_tools(rf['tools'])]:
+    for src in ([load_tools(extra)] if extra and Path(extra).is_file() else []) + [parse_tools(GENERIC_TOOLS), load_tools(tools)]:
         found.update({t.name: t for t in src})
     return found
 
@@ -140,10 +140,11 @@ def main(argv=None) -> int:
     meta = {'date': time.strftime('%Y-%m-%d'), 'command': 'python benchmarks/bench_ollama.py ' + ' '.join(argv if argv is not None else sys.argv[1:])}
     results, outs, ceilings = [], {}, []
     if a.run:
-        rf = run_files(a.run)
-        data = Path(a.data[0]) if a.data else rf['test']
-        if not data: raise DataError(f"{rf['run']}: no test.jsonl found; pass --data")
-        rows = ollama_rows(load_records(data, limit=a.limit), _tool_lookup(rf), load_tools(rf['tools']), rf['developer'])
+        rf = RunFolder.of(a.run, required=True)
+        data, tools = Path(a.data[0]) if a.data else rf.find('test.jsonl'), rf.find('tools.json')
+        if not data: raise DataError(f"{rf.path}: no test.jsonl found; pass --data")
+        if not tools: raise DataError(f"{rf.path}: no tools.json found beside the run or its data")
+        rows = ollama_rows(read_test_set(data, limit=a.limit), _tool_lookup(rf, tools), load_tools(tools), rf.developer_prompt)
         with tempfile.TemporaryDirectory(prefix='bench_ollama_') as tmp:
             gguf = Path(a.gguf) if a.gguf else Path(export(a.run, 'gguf-q8_0', out_dir=a.export_dir or tmp, validate=False,
                                                           threads=a.threads)['files']['gguf-q8_0']['path'])
@@ -153,7 +154,7 @@ def main(argv=None) -> int:
             secs = time.perf_counter() - t0
             ntok = lambda p: len(gen.llm.tokenize(p.encode(), add_bos=False, special=True))
             import llama_cpp
-            meta |= {'run': str(rf['run']), 'data': str(data), 'rows': len(rows), 'gguf': gguf.name, 'threads': a.threads or 'all',
+            meta |= {'run': str(rf.path), 'data': str(data), 'rows': len(rows), 'gguf': gguf.name, 'threads': a.threads or 'all',
                      'llama_cpp': llama_cpp.__version__, 'max_new_tokens': a.max_new_tokens,
                      'machine': f'{platform.machine()}, {platform.python_implementation()} {platform.python_version()}',
                      'tokens_ours': sum(map(ntok, (r['prompt'] for r in rows))) / len(rows),
@@ -164,7 +165,7 @@ def main(argv=None) -> int:
     else:
         if not a.data: ap.error('give --run, or --data FILE... for the parser ceilings alone')
         for d in a.data:
-            rows = load_records(d, limit=a.limit)
+            rows = read_test_set(d, limit=a.limit)
             ceilings.append((d, len(rows), gold_ceiling(rows)))
     md = report_markdown(meta, results, ceilings)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)

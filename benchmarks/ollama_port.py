@@ -1,7 +1,7 @@
 """Test-side Python ports of what Ollama and vLLM do with FunctionGemma prompts and outputs.
 
 Not package code: fg_tuner never renders or parses this way. The ports exist so that tests
-(nbs/82_ollama.ipynb) and the drift benchmark (benchmarks/bench_ollama.py) can measure what a model
+(nbs/78_ollama.ipynb) and the drift benchmark (benchmarks/bench_ollama.py) can measure what a model
 trained on fg_tuner's format gets when it is served by these engines. Each function follows the
 rules of the named source file; the sources were read at these commits:
 
