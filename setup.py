@@ -33,6 +33,7 @@ core = [
     'gguf>=0.10',                # transformers needs it to read GGUF checkpoints (the offline stand-in)
     'sentencepiece>=0.2',        # writes the FunctionGemma tokenizer.model (fg_tuner.models; read by llama.cpp's converter)
     'protobuf>=4',               # sentencepiece's model format
+    'fastcore>=1.12.3,<1.13',    # docments (each command's options come from its function's signature) and @patch; nbdev's own core
 ]
 nbdev_stack = ['nbdev==2.4.14', 'fastcore>=1.12.3,<1.13', 'execnb>=0.1.12,<0.2', 'ghapi>=1.0.3,<1.1']
 export = ['llama-cpp-python==0.3.36']   # builds llama.cpp from source: GGUF quantize + evaluation
