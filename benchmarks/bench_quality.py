@@ -44,9 +44,13 @@ CONFIGS = {
     'r64': ['lora.r=64', 'lora.alpha=128'],
     'distractors': ['data.distractors=4'],
     'full_loss': ['training.completion_only_loss=false'],
+    'augment': ['data.augment=3'],
 }
-"Named configs: `fg-tuner train` overrides (`data.*` ones go to `fg-tuner convert` of the training set)."
-CONFIG_GROUPS = {'core': ['default', 'handtuned', 'distractors'], 'sweep': ['epochs6', 'lr6e-4', 'r64', 'full_loss'],
+"""Named configs: `fg-tuner train` overrides (`data.*` ones go to `fg-tuner convert` of the training set). `augment`: up to
+3 more training rows per train row, with the argument values the request spells out swapped for other values of the
+same argument (`fg_tuner.dataset.augment_train`); the test rows are never touched, and augmented rows whose request
+equals a request of the dataset's test sets are dropped from the training file (counted in the row's data)."""
+CONFIG_GROUPS = {'core': ['default', 'handtuned', 'distractors'], 'sweep': ['epochs6', 'lr6e-4', 'r64', 'full_loss', 'augment'],
                  'all': list(CONFIGS)}
 DATASETS = ['sgd_router', 'sgd_unseen', 'clinc150', 'hr_routing', 'crm_agent']
 MATRICES = {
@@ -62,6 +66,12 @@ SMOKE = dict(model='tiny', configs='default', sgd_train_per_tool=2, sgd_max_test
              smoke_overrides=['training.max_steps=2', 'training.per_device_train_batch_size=2'])
 
 def distractor_name(n:int) -> str: return f'+{n} unrelated'
+
+def drop_test_requests(rows:list, tests:list) -> tuple:
+    "`(rows, dropped)`: the training rows without the augmented ones whose request equals a test request (case and spacing ignored)."
+    held = {qd.norm_prompt(r['user_content']) for r in tests}
+    keep = [r for r in rows if 'augmented_from' not in r or qd.norm_prompt(r['user_content']) not in held]
+    return keep, len(rows) - len(keep)
 
 # -- small utilities -------------------------------------------------------------------------------------------
 
@@ -192,7 +202,7 @@ class Bench:
         (out/'command.txt').write_text(text + '\n', encoding='utf-8')
         return {'dir': out, 'report': json.loads(done.read_text(encoding='utf-8')), 'command': text, 'seconds': secs}
 
-    def train_data(self, ds:dict, cfg_over:list) -> dict:
+    def train_data(self, ds:dict, cfg_over:list, members=()) -> dict:
         "The training set of `ds` for a config: a folder holding only train.jsonl (no test rows to evaluate during training)."
         data_over = [o for o in cfg_over if o.startswith('data.')]
         if any(o.startswith('data.distractors=') and o.split('=', 1)[1] not in ('0', '') for o in data_over) and \
@@ -204,9 +214,15 @@ class Bench:
             if not qd.same_rows(qd.read_jsonl(base['dir']/'test.jsonl'), qd.read_jsonl(c['dir']/'test.jsonl')):
                 raise AssertionError(f"{ds['name']}: {data_over} changed the converter's train/test split")
         tdir = c['dir']/'train_only'
-        if not (tdir/'train.jsonl').exists():
-            tdir.mkdir(exist_ok=True); shutil.copy2(c['dir']/'train.jsonl', tdir/'train.jsonl')
-        return {**c, 'train_dir': tdir, 'data_overrides': data_over}
+        tdir.mkdir(exist_ok=True)
+        rows, dropped = qd.read_jsonl(c['dir']/'train.jsonl'), 0
+        if not ds.get('split') and any('augmented_from' in r for r in rows):
+            # the converter keeps augmented rows off its own test split; these datasets are tested on other files
+            tests = [r for m in [ds, *members] for r in qd.read_jsonl(self.convert(m['test'])['dir']/'train.jsonl')]
+            rows, dropped = drop_test_requests(rows, tests)
+        qd.write_jsonl(tdir/'train.jsonl', rows)
+        return {**c, 'train_dir': tdir, 'data_overrides': data_over, 'augmented_dropped': dropped,
+                'augmented': (c['report'].get('augmented') or {}).get('rows', 0) - dropped}
 
     def tests(self, ds:dict, robust:bool, names=None) -> list:
         "[(test name, jsonl path, info)] for `ds`: as is, and (robust) shuffled and with unrelated declarations added."
@@ -271,7 +287,7 @@ class Bench:
         args, _, _ = self.train_args(ds, config, td)
         cfg = self.resolved([a for a in args[1:] if not a.startswith('data.input=')])
         tl = td['report'].get('token_lengths') or {}
-        rows, mean = td['report']['train'], tl.get('mean') or td['report']['char_lengths']['mean'] / 3
+        rows, mean = td['report']['train'] + td.get('augmented', 0), tl.get('mean') or td['report']['char_lengths']['mean'] / 3
         t = cfg.training
         tokens = (t.max_steps * t.per_device_train_batch_size * mean) if t.max_steps > 0 else rows * mean * t.num_train_epochs
         med = lambda k, d: sorted(self.rates[k])[len(self.rates[k]) // 2] if self.rates[k] else d
@@ -306,14 +322,14 @@ class Bench:
 
     def tokenizer(self):
         if self._tok is None:
-            from fg_tuner.converter import load_tokenizer
-            self._tok = load_tokenizer(self.a.model, fallback=True)
+            from fg_tuner.models import offline_tokenizer
+            self._tok = offline_tokenizer(self.a.model, fallback=True)
             if self._tok is None: raise RuntimeError(f'no tokenizer for {self.a.model} available offline')
         return self._tok
 
     def completion_tokens(self, path:Path) -> list:
         "Token counts of the expected completions of a JSONL's rows."
-        from fg_tuner.converter import token_lengths
+        from fg_tuner.dataset import token_lengths
         return token_lengths([r['completion'] for r in qd.read_jsonl(path)], self.tokenizer())
 
     def budget(self, td:dict) -> int:
@@ -376,6 +392,7 @@ def data_info(ds:dict, td:dict, tinfo:dict) -> dict:
     tr, te = td['report'], tinfo['report']
     tok = lambda r: {k: (r.get('token_lengths') or {}).get(k) for k in ('p50', 'max')}
     return {'tools': len(te['tools']), 'train_tools': len(tr['tools']), 'train_rows': tr['train'], 'train_rejected': tr['rejected'],
+            'train_augmented': td.get('augmented', 0), 'augmented_dropped_test_overlap': td.get('augmented_dropped', 0),
             'train_out_of_scope': tr['out_of_scope']['train'], 'train_tokens': tok(tr), 'test_tokens': tok(te),
             'test_source': tinfo['command'], 'manifest': {k: v for k, v in ds['manifest'].items() if k not in ('files', 'train_rows_per_tool')}}
 
@@ -413,17 +430,17 @@ def run(a) -> int:
                     if left: todo += [(ds, test, path, tinfo, keys[test]) for test, path, tinfo in b.tests(ds, rb, left)]
                 if not todo:
                     print(f'== {label}: all rows already in {a.results.name}'); continue
-                td = b.train_data(members[0], CONFIGS[config])
+                td = b.train_data(members[0], CONFIGS[config], members[1:])
                 est, tokens = b.estimate(members[0], config, td, [(t, p, i) for _, t, p, i, _ in todo])
             except (RuntimeError, AssertionError, OSError, ValueError) as e:
                 print(f'FAILED preparing the data of {label}: {e}'); failures += 1; continue
             n_rows = sum(len(qd.read_jsonl(p)) for _, _, p, _, _ in todo)
-            planned.append((label, td['report']['train'], (td['report'].get('token_lengths') or {}).get('p50'), tokens, len(todo), n_rows, est))
+            planned.append((label, td['report']['train'] + td['augmented'], (td['report'].get('token_lengths') or {}).get('p50'), tokens, len(todo), n_rows, est))
             if a.plan: continue
             left = a.time_limit - (time.perf_counter() - t_start) if a.time_limit else None
             if left is not None and est > left:
                 print(f'== {label}: skipped, needs ~{est:.0f}s and {left:.0f}s are left of --time-limit {a.time_limit:.0f}'); continue
-            print(f'== {label}: {td["report"]["train"]} training rows, ~{tokens / 1e6:.2f}M tokens to train, '
+            print(f'== {label}: {td["report"]["train"]} training rows' + (f' (+{td["augmented"]} augmented)' if td['augmented'] else '') + f', ~{tokens / 1e6:.2f}M tokens to train, '
                   f'{len(todo)} test sets of {n_rows} rows; estimate {est:.0f}s', flush=True)
             base = {'setup_id': sha(setup, 8), 'setup': setup, 'config': config, 'overrides': CONFIGS[config],
                     'data_overrides': td['data_overrides'], 'device': dev, 'cli': a.cli}
@@ -544,11 +561,18 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
             L.append(f"| {r['dataset']} | {d['train_tools']} / {d['tools']} | {d['train_rows']} ({d['train_out_of_scope']} out of scope, {d['train_rejected']} rejected) | "
                      f"{r['metrics']['n']} ({r['metrics']['oos_n']} out of scope) | {d['train_tokens']['p50']} / {d['train_tokens']['max']}; "
                      f"{d['test_tokens']['p50']} / {d['test_tokens']['max']} | {describe(r)} |")
-        L += ['', '#### Configs', '', '| config | overrides |', '| --- | --- |']
+        L += ['', '#### Configs', '', '| config | overrides | training rows added by `data.augment` |', '| --- | --- | --- |']
         for c in sorted({r['config'] for r in rs}, key=lambda c: cfg_order.get(c, 99)):
-            L.append(f"| {c} | `{' '.join(CONFIGS.get(c, [])) or '(none: the package defaults)'}` |")
+            added = {r['dataset']: r['data'].get('train_augmented', 0) for r in rs if r['config'] == c and r['test'] == TEST_AS_IS}
+            dropped = sum(r['data'].get('augmented_dropped_test_overlap', 0) for r in rs if r['config'] == c and r['test'] == TEST_AS_IS)
+            L.append(f"| {c} | `{' '.join(CONFIGS.get(c, [])) or '(none: the package defaults)'}` | "
+                     + (', '.join(f'{k} +{v}' for k, v in added.items()) + (f' ({dropped} dropped: their request is a test request)' if dropped else '')
+                        if any(added.values()) else '-') + ' |')
         L += ['', '`data.*` overrides go to `fg-tuner convert` of the training set (with `data.distractor_tools` set to the '
-              'dataset\'s training pool), the rest to `fg-tuner train`.', '']
+              'dataset\'s training pool), the rest to `fg-tuner train`. `data.augment=N` adds up to N rows per train row with '
+              'the argument values written in the request swapped for other values of the same argument; the test rows are '
+              'never changed (the sample sheets: the converter augments after its split; SGD and CLINC150: augmented rows '
+              'whose request equals a test request are dropped from the training file).', '']
         # commands
         L += ['<details><summary>CLI commands of every row (run from the repository root; WORK is the benchmark\'s --work folder)</summary>', '']
         by_run = {}

@@ -10,7 +10,7 @@ trains or evaluates; nothing is copied into the repository.
 - `build_clinc`: one CLINC150 domain (15 intents as tools without arguments) plus out-of-scope queries
   (`oos_*`, labelled `none`: the router must call nothing).
 - `generic_pools`: distractor pools for the project's own sample sheets, two disjoint halves of
-  `fg_tuner.converter.GENERIC_TOOLS` (one to train with, one to test with).
+  `fg_tuner.dataset.GENERIC_TOOLS` (one to train with, one to test with).
 - `shuffled_copy`: the same test rows with the declarations in a different order in every prompt, rendered by
   `fg_tuner.formatter.format_example`.
 """
@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from fg_tuner.formatter import format_example, format_declarations
 from fg_tuner.schema import parse_tools, tools_to_dicts
-from fg_tuner.converter import GENERIC_TOOLS
+from fg_tuner.dataset import GENERIC_TOOLS
 
 CSV_COLUMNS = ['service', 'User Prompt', 'Tool Name', 'Tool Args']
 

@@ -8,7 +8,7 @@ import json, sys, tempfile
 from pathlib import Path
 import quality_data as qd
 import bench_quality as bq
-from fg_tuner.converter import convert, GENERIC_TOOLS
+from fg_tuner.dataset import convert, GENERIC_TOOLS
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED, _ = qd.find_shared(None, ROOT)
@@ -104,6 +104,18 @@ def test_cli_parsing_and_keys():
     assert bq.q_work('a b', '/w') == "'a b'" and bq.q_work('/w/a b', '/w') == '"$WORK/a b"'
     cmd = bq.bench_command(bq.parse(['--model', '/tmp/standin', '--matrix', 'gpu12', '--time-limit', '500', '--set', 'a.b=1']), 'clinc150', 'default')
     assert cmd == 'python3 benchmarks/bench_quality.py --model /tmp/standin --set a.b=1 --datasets clinc150 --configs default', cmd
+
+def test_augment_config():
+    "The `augment` config converts with data.augment=3 and is part of the sweep; augmented rows equal to a test request are dropped."
+    assert bq.CONFIGS['augment'] == ['data.augment=3'] and 'augment' in bq.CONFIG_GROUPS['sweep']
+    a = bq.parse(['--configs', 'augment', '--datasets', 'hr_routing'])
+    assert a.matrix == [('augment', ['hr_routing'])]
+    c = convert(ROOT/'data/raw/hr_routing.xlsx', augment=3)
+    new = [r for r in c.train if 'augmented_from' in r]
+    assert new and c.report['augmented']['rows'] == len(new) and c.report['train'] == len(c.train) - len(new)
+    tests = [{'user_content': new[0]['user_content'].upper()}, {'user_content': c.train[0]['user_content']}]
+    kept, dropped = bq.drop_test_requests(c.train, tests)
+    assert dropped == 1 and new[0] not in kept and c.train[0] in kept and len(kept) == len(c.train) - 1
 
 def test_shared_absent_skips():
     a = bq.parse(['--shared', '/nonexistent/datasets', '--work', str(_tmp()), '--datasets', 'sgd_router,clinc150,hr_routing'])
