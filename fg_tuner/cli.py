@@ -17,6 +17,7 @@ COMMANDS = {
     'model':   ('fg_tuner.models:model_main',      'model utilities (`model standin` builds the offline stand-in)'),
     'eval':    ('fg_tuner.evaluate:eval_main',     'evaluate an adapter, merged model or GGUF file on a test set'),
     'infer':   ('fg_tuner.inference:infer_main',   'answer requests with a trained router, print calls as JSON'),
+    'serve':   ('fg_tuner.serve:serve_main',       'OpenAI-compatible server: chat completions with tool calls, batched'),
     'export':  ('fg_tuner.export:export_main',     'merge LoRA, write GGUF (f16/q8_0/q4_k_m) and an Ollama Modelfile'),
     'run':     ('fg_tuner.runner:run_main',        'execute a notebook headless with papermill'),
 }
