@@ -122,7 +122,7 @@ def main(argv=None):
     if bool(a.url) == bool(a.model): ap.error('give --url (a running server) or --model (start one)')
     data = a.data
     if data is None and a.model:
-        from fg_tuner.evaluate import find_run_file, model_kind
+        from fg_tuner.runs import find_run_file, model_kind
         data = find_run_file(model_kind(a.model)[1], 'test.jsonl')
     texts = sample_requests(data)
     proc, url = start_server(a) if a.model else (None, a.url.rstrip('/'))

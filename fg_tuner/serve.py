@@ -8,10 +8,10 @@ __all__ = ['APIError', 'FunctionCallIn', 'ToolCallIn', 'Message', 'ChatRequest',
            'supports_tool_choice', 'forced_prefix', 'generate_answers', 'answer_message', 'TokenCounter',
            'context_window', 'Batcher', 'Job', 'default_model_id', 'ChatService', 'service_health', 'prepare_job',
            'check_length', 'write_answer', 'answer_batch', 'create_app', 'listen_socket', 'running_server',
-           'serve_main']
+           'serve_command']
 
 # %% ../nbs/85_serve.ipynb #3d738019
-import argparse, asyncio, collections, contextlib, dataclasses, inspect, json, os, re, socket, sys, threading, time, uuid
+import asyncio, collections, contextlib, dataclasses, inspect, json, os, re, socket, sys, threading, time, uuid
 from typing import Any, Literal
 import uvicorn
 from fastapi import Depends, FastAPI, Header, Request
@@ -20,10 +20,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from .errors import FgTunerError, ModelLoadError, ToolSchemaError
+from .config import EvalConfig
 from .formatter import format_prompt, parse_calls_safe
 from .schema import load_tools, parse_tools
-from .evaluate import load_generator, model_kind
-from .inference import router_context, check_calls
+from .runs import RunFolder, find_run_file, model_kind
+from .generate import cut_at_stop, load_generator
+from .inference import check_calls
 
 # %% ../nbs/85_serve.ipynb #8d7019e3
 class APIError(FgTunerError):
@@ -317,10 +319,6 @@ def default_model_id(model) -> str:
     if kind == 'gguf': return p.stem
     return p.parent.name if kind == 'adapter' and p.name == 'adapter' else p.name
 
-def _cut_at(text:str, stops:list) -> tuple:
-    cuts = [i for i in (text.find(s) for s in stops) if i >= 0]
-    return (text[:min(cuts)], True) if cuts else (text, False)
-
 # %% ../nbs/85_serve.ipynb #a02c596d
 class ChatService:
     "A generator behind OpenAI's chat API: check requests, build prompts, batch generation, write answers."
@@ -342,16 +340,18 @@ class ChatService:
 
     @classmethod
     def load(cls, model, # run folder, adapter, merged model folder or .gguf file
-             tools=None, # tools file (default: found next to the model, as `Router.load` does)
+             tools=None, # tools file or OpenAPI spec (default: the `tools.json` found with the model, as `Router.load` finds it)
              developer:str|None=None, # developer prompt (default: the run's `data.developer_prompt`)
              model_id:str|None=None, # default: `default_model_id(model)`
-             max_new_tokens:int=128, max_batch:int=64, batch_wait_ms:float=5.0, max_input_tokens:int|None=None, api_key:str|None=None,
+             max_new_tokens:int=EvalConfig.max_new_tokens, max_batch:int=64, batch_wait_ms:float=5.0, max_input_tokens:int|None=None, api_key:str|None=None,
              **kwargs): # backend options: `engine`, `dtype`, `n_ctx`, `n_threads`
         "Load the model and the router's tools and developer prompt."
-        ctx = router_context(model)
-        tools_path = tools or ctx['tools']
+        path = model_kind(model)[1]
+        tools_path = tools or find_run_file(path, 'tools.json')
+        run = RunFolder.of(path)
+        if developer is None and run is not None: developer = run.developer_prompt
         gen = load_generator(model, batch_size=max_batch, max_new_tokens=max_new_tokens, **kwargs)
-        return cls(gen, load_tools(tools_path) if tools_path else [], developer if developer is not None else ctx['developer'],
+        return cls(gen, load_tools(tools_path) if tools_path else [], developer,
                    model_id or default_model_id(model), max_input_tokens, max_batch, batch_wait_ms, api_key)
 
     async def complete(self, req:ChatRequest) -> dict:
@@ -397,7 +397,8 @@ def write_answer(svc:ChatService, job:Job, output:str, batch_size:int=1) -> dict
     ids = svc.tokens.encode(output)
     cut = len(ids) > job.max_tokens
     if cut: output, ids = svc.tokens.decode(ids[:job.max_tokens]), ids[:job.max_tokens]
-    output, stopped = _cut_at(output, job.stop)
+    kept = cut_at_stop(output, job.stop)   # the request's stop strings
+    output, stopped = kept, len(kept) < len(output)
     n = svc.tokens.count(output) if stopped else len(ids)
     msg, finish, notes = answer_message(job.prefix + output, job.tools, job.tool_choice, job.parallel_tool_calls)
     if finish == 'stop' and not stopped and (cut or n >= svc.budget): finish = 'length'
@@ -490,36 +491,31 @@ class _Server(uvicorn.Server):
         super().handle_exit(sig, frame)
 
 # %% ../nbs/85_serve.ipynb #d8b8a0c2
-def _serve_args(argv:list):
-    ap = argparse.ArgumentParser(prog='fg-tuner serve', description='OpenAI-compatible chat-completions server for a trained router.')
-    ap.add_argument('--model', required=True, help='run folder, adapter folder, merged model folder or .gguf file')
-    ap.add_argument('--host', default='127.0.0.1', help='address to listen on (0.0.0.0: all interfaces)')
-    ap.add_argument('--port', type=int, default=8000)
-    ap.add_argument('--tools', default=None, help='tools used when a request declares none (default: found next to the model)')
-    ap.add_argument('--developer', default=None, help="developer prompt (default: the run's data.developer_prompt)")
-    ap.add_argument('--model-name', default=None, help='model id in /v1/models and answers (default: the run or file name)')
-    ap.add_argument('--max-new-tokens', type=int, default=128, help='generation budget per answer')
-    ap.add_argument('--max-input-tokens', type=int, default=None, help="longest prompt accepted (default: the model's context minus --max-new-tokens)")
-    ap.add_argument('--max-batch', type=int, default=64, help='most requests in one generation call')
-    ap.add_argument('--batch-wait-ms', type=float, default=5.0, help='how long an open batch waits for more requests')
-    ap.add_argument('--api-key', default=os.environ.get('FG_TUNER_API_KEY'), help='require Authorization: Bearer KEY on /v1 (default: $FG_TUNER_API_KEY)')
-    ap.add_argument('--engine', choices=['auto', 'hf', 'unsloth'], default='auto')
-    ap.add_argument('--threads', type=int, default=None, help='llama.cpp CPU threads')
-    ap.add_argument('--n-ctx', type=int, default=4096, help='llama.cpp context window')
-    ap.add_argument('--log-level', choices=['critical', 'error', 'warning', 'info', 'debug'], default='warning')
-    return ap.parse_args(argv)
-
-def serve_main(argv:list) -> int:
-    "`fg-tuner serve --model RUN_OR_GGUF [--host 127.0.0.1 --port 8000 --tools FILE]`"
-    a = _serve_args(argv)
-    sock = listen_socket(a.host, a.port)   # before loading the model: a taken port fails at once
+def serve_command(*, model:str, # run folder, adapter folder, merged model folder or .gguf file
+                  host:str='127.0.0.1', # address to listen on (0.0.0.0: all interfaces; then set --api-key)
+                  port:int=8000, # TCP port to listen on
+                  tools:str|None=None, # tools file or OpenAPI/Swagger spec, used when a request declares none (default: found next to the model)
+                  developer:str|None=None, # developer prompt (default: the run's data.developer_prompt)
+                  model_name:str|None=None, # model id in /v1/models and in answers (default: the run or file name)
+                  max_new_tokens:int=EvalConfig.max_new_tokens, # generation budget per answer
+                  max_input_tokens:int|None=None, # longest prompt accepted (default: the model's context minus --max-new-tokens)
+                  max_batch:int=64, # most requests in one generation call
+                  batch_wait_ms:float=5.0, # how long an open batch waits for more requests
+                  api_key:str|None=None, # require `Authorization: Bearer KEY` on /v1 (default: $FG_TUNER_API_KEY)
+                  engine:str='auto', # transformers backend: auto | hf | unsloth
+                  threads:int|None=None, # llama.cpp CPU threads (default: all cores)
+                  n_ctx:int=4096, # llama.cpp context window
+                  log_level:str='warning', # uvicorn's log level (info: one line per request)
+                 ) -> int:
+    "OpenAI-compatible chat-completions server for a trained router; Ctrl-C finishes the requests in flight, then stops."
+    sock = listen_socket(host, port)   # before loading the model: a taken port fails at once
     try:
-        svc = ChatService.load(a.model, tools=a.tools, developer=a.developer, model_id=a.model_name, max_new_tokens=a.max_new_tokens,
-                               max_batch=a.max_batch, batch_wait_ms=a.batch_wait_ms, max_input_tokens=a.max_input_tokens,
-                               api_key=a.api_key, engine=a.engine, n_threads=a.threads, n_ctx=a.n_ctx)
-        host = f'[{a.host}]' if ':' in a.host else a.host
-        server = _Server(uvicorn.Config(create_app(svc), log_level=a.log_level, access_log=a.log_level in ('info', 'debug')),
-                         svc, f'http://{host}:{sock.getsockname()[1]}')
+        svc = ChatService.load(model, tools=tools, developer=developer, model_id=model_name, max_new_tokens=max_new_tokens,
+                               max_batch=max_batch, batch_wait_ms=batch_wait_ms, max_input_tokens=max_input_tokens,
+                               api_key=api_key or os.environ.get('FG_TUNER_API_KEY'), engine=engine, n_threads=threads, n_ctx=n_ctx)
+        shown = f'[{host}]' if ':' in host else host
+        server = _Server(uvicorn.Config(create_app(svc), log_level=log_level, access_log=log_level in ('info', 'debug')),
+                         svc, f'http://{shown}:{sock.getsockname()[1]}')
         try: server.run(sockets=[sock])
         except KeyboardInterrupt: pass   # uvicorn re-raises the Ctrl-C it has already handled gracefully
     finally: sock.close()
