@@ -185,7 +185,8 @@ def build_prompt(tools:list, # the declared tools
 
 # %% ../nbs/85_serve.ipynb #6a722bd8
 def supports_tool_choice(generator) -> bool:
-    "Whether `generator.generate` takes `tools=` and `tool_choice=` per row (constrained decoding)."
+    "Whether `generator` decodes under constraints and takes a per-row `tool_choice` (`fg_tuner.generate` with `constrain`)."
+    if not getattr(generator, 'constrain', False): return False
     try: return 'tool_choice' in inspect.signature(generator.generate).parameters
     except (TypeError, ValueError): return False
 
@@ -195,12 +196,12 @@ def forced_prefix(tool_choice) -> str:
     name = chosen_tool(tool_choice)
     return f'<start_function_call>call:{name}{{' if name else ''
 
-def generate_answers(generator, # `generate(prompts)`, or `generate(prompts, tools=, tool_choice=)`
+def generate_answers(generator, # `generate(prompts)`, or `generate(prompts, tool_choice=[...])` with constraints
                      prompts:list, # one per row (prefilled when the generator cannot constrain)
-                     tools:list, # the `Tool`s each row declares
+                     tools:list, # the `Tool`s each row declares (its prompt declares the same: the constraint reads them there)
                      tool_choices:list) -> list: # each row's canonical `tool_choice`
-    "The one `generate` call for a batch: the seam where constrained decoding plugs in."
-    if supports_tool_choice(generator): return generator.generate(prompts, tools=tools, tool_choice=tool_choices)
+    "The one `generate` call for a batch: constrained per row where the generator can, else plain."
+    if supports_tool_choice(generator): return generator.generate(prompts, tool_choice=tool_choices)
     return generator.generate(prompts)
 
 # %% ../nbs/85_serve.ipynb #48c17949
@@ -485,7 +486,7 @@ class _Server(uvicorn.Server):
     async def startup(self, sockets=None):
         await super().startup(sockets=sockets)
         if self.started: print(f'fg-tuner serve: {self.svc.model_id} ({getattr(self.svc.generator, "kind", "?")}, {len(self.svc.tools)} tools, '
-                               f'tool_choice by {self.svc.enforcement}) at {self.url}/v1; Ctrl-C stops', file=sys.stderr, flush=True)
+                               f'tool_choice by {"constrained decoding" if self.svc.enforcement == "constrained" else "prefill"}) at {self.url}/v1; Ctrl-C stops', file=sys.stderr, flush=True)
     def handle_exit(self, sig, frame):
         if not self.should_exit: print(f'fg-tuner serve: stopping: finishing {self.svc.in_flight} request(s) in flight, then exiting', file=sys.stderr, flush=True)
         super().handle_exit(sig, frame)
@@ -502,6 +503,7 @@ def serve_command(*, model:str, # run folder, adapter folder, merged model folde
                   max_batch:int=64, # most requests in one generation call
                   batch_wait_ms:float=5.0, # how long an open batch waits for more requests
                   api_key:str|None=None, # require `Authorization: Bearer KEY` on /v1 (default: $FG_TUNER_API_KEY)
+                  constrain:bool=EvalConfig.constrain, # constrained decoding: only well-formed calls to the declared tools, `tool_choice` enforced
                   engine:str='auto', # transformers backend: auto | hf | unsloth
                   threads:int|None=None, # llama.cpp CPU threads (default: all cores)
                   n_ctx:int=4096, # llama.cpp context window
@@ -512,7 +514,8 @@ def serve_command(*, model:str, # run folder, adapter folder, merged model folde
     try:
         svc = ChatService.load(model, tools=tools, developer=developer, model_id=model_name, max_new_tokens=max_new_tokens,
                                max_batch=max_batch, batch_wait_ms=batch_wait_ms, max_input_tokens=max_input_tokens,
-                               api_key=api_key or os.environ.get('FG_TUNER_API_KEY'), engine=engine, n_threads=threads, n_ctx=n_ctx)
+                               api_key=api_key or os.environ.get('FG_TUNER_API_KEY'), engine=engine, n_threads=threads, n_ctx=n_ctx,
+                               constrain=constrain)
         shown = f'[{host}]' if ':' in host else host
         server = _Server(uvicorn.Config(create_app(svc), log_level=log_level, access_log=log_level in ('info', 'debug')),
                          svc, f'http://{shown}:{sock.getsockname()[1]}')
