@@ -121,10 +121,12 @@ class LoggingConfig:
 @dataclass
 class EvalConfig:
     "Evaluation (fg_tuner.evaluate)."
-    batch_size: int = 16 #
-    max_new_tokens: int = 128 #
+    batch_size: int = 64 # prompts decoded together (transformers; their shared prefix is computed once per batch)
+    max_new_tokens: int = 128 # generation budget per answer
     limit: Optional[int] = None # evaluate only the first N test rows
     worst_errors: int = 20 # how many failures to show in the report
+    constrain: bool = True # decode only well-formed calls to declared tools (fg_tuner.constrain); false: free decoding
+    tool_choice: str = 'auto' # auto (call or answer) | required (must call) | none (answer only) | a tool name
 
 # %% ../nbs/05_config.ipynb #92f28730
 @dataclass
