@@ -5,7 +5,8 @@
 Exports a q8_0 GGUF of the run (fg_tuner.export; or reuses --gguf), renders every test row twice -- the
 prompt fg_tuner trains on (the `prompt` column, what the exported Modelfile's TEMPLATE renders) and the prompt
 Ollama's `RENDERER functiongemma` builds for the same tools and request (test-side port in
-benchmarks/ollama_port.py) -- generates greedily with llama.cpp (fg_tuner.evaluate.GGUFGenerator) and scores
+benchmarks/ollama_port.py) -- generates greedily with llama.cpp (fg_tuner.generate.GGUFGenerator, unconstrained: Ollama and vLLM do not
+constrain decoding) and scores
 each serving path: which prompt, and which parser turns the output into tool calls. Writes a markdown table.
 """
 import argparse, json, platform, sys, tempfile, time
@@ -53,7 +54,7 @@ def _ollama(text):
 
 PATHS = [  # (label, prompt, parser, what serves it)
     ('fg_tuner prompt + fg_tuner parser', 'ours', _ours,
-     'reference: `fg-tuner eval` on the GGUF; Modelfile TEMPLATE, parsed client-side with fg_tuner.formatter.parse_calls'),
+     'reference: `fg-tuner eval --no-constrain` on the GGUF; Modelfile TEMPLATE, parsed client-side with fg_tuner.formatter.parse_calls'),
     ('fg_tuner prompt + Ollama parser', 'ours', _ollama,
      'exported Modelfile (TEMPLATE + PARSER functiongemma) on Ollama 0.13.5-0.29, or on >= 0.30 with function tokens exposed'),
     ('fg_tuner prompt + Ollama parser, control tokens hidden', 'ours', lambda t: _ollama(strip_control_tokens(t)),
@@ -105,7 +106,7 @@ def report_markdown(meta: dict, results: list, ceilings: list) -> str:
     lines = [f"# Ollama / vLLM train-serve drift{': ' + meta['run'] if meta.get('run') else ''}", '', f"`{meta['command']}` ({meta['date']})", '']
     if results:
         lines += [f"{meta['rows']} test rows of `{meta['data']}`; model `{meta['gguf']}` (llama.cpp via llama-cpp-python {meta['llama_cpp']}, "
-                  f"{meta['threads']} threads, greedy, max {meta['max_new_tokens']} new tokens); {meta['machine']}.", '',
+                  f"{meta['threads']} threads, greedy, unconstrained as Ollama and vLLM decode, max {meta['max_new_tokens']} new tokens); {meta['machine']}.", '',
                   f"Prompt length: fg_tuner {meta['tokens_ours']:.0f} tokens, Ollama renderer {meta['tokens_ollama']:.0f} tokens (mean); "
                   f"the two prompts differ on {meta['differ']} of {meta['rows']} rows.", '',
                   '| serving path | exact | tool acc. | arg F1 | out-of-scope | errors | served by |',
@@ -148,7 +149,7 @@ def main(argv=None) -> int:
         with tempfile.TemporaryDirectory(prefix='bench_ollama_') as tmp:
             gguf = Path(a.gguf) if a.gguf else Path(export(a.run, 'gguf-q8_0', out_dir=a.export_dir or tmp, validate=False,
                                                           threads=a.threads)['files']['gguf-q8_0']['path'])
-            gen = GGUFGenerator(gguf, n_ctx=a.n_ctx, n_threads=a.threads, max_new_tokens=a.max_new_tokens)
+            gen = GGUFGenerator(gguf, n_ctx=a.n_ctx, n_threads=a.threads, max_new_tokens=a.max_new_tokens, constrain=False)   # as Ollama/vLLM decode
             t0 = time.perf_counter()
             outs = {'ours': gen.generate([r['prompt'] for r in rows]), 'ollama': gen.generate([r['ollama_prompt'] for r in rows])}
             secs = time.perf_counter() - t0

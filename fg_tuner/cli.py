@@ -49,6 +49,8 @@ COMMANDS = {
                        choices={'engine': _ENGINES}),
     'infer':   Command('fg_tuner.inference:infer_command', 'answer requests with a trained router, print calls as JSON',
                        short={'interactive': ['-i']}, choices={'engine': _ENGINES}),
+    'serve':   Command('fg_tuner.serve:serve_command', 'OpenAI-compatible server: chat completions with tool calls, batched',
+                       choices={'engine': _ENGINES, 'log_level': ['critical', 'error', 'warning', 'info', 'debug']}, metavar={'model': 'RUN_OR_GGUF', 'tools': 'FILE'}),
     'export':  Command('fg_tuner.export:export_command', 'merge LoRA, write GGUF (f16/q8_0/q4_k_m) and an Ollama Modelfile',
                        choices={'dtype': ['bf16', 'fp32']}),
     'notebook': Command('fg_tuner.notebooks:notebook_command', 'execute a notebook headless with papermill',

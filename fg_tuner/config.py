@@ -70,6 +70,8 @@ class DataConfig:
     seed: int = 42 # split and distractor sampling
     distractors: int = 0 # unrelated tool declarations added to each prompt (0 = declare exactly the tools)
     distractor_tools: Optional[str] = None # tools file to draw distractors from; None = a built-in generic pool
+    augment: int = 0 # up to N more training rows per train row: argument values written in the request swapped for other values (0 = off)
+    augment_values: Optional[str] = None # YAML/JSON file of more values per `tool.argument` for `augment` (a list, or false: never swap it)
     developer_prompt: Optional[str] = None # replaces the standard trigger sentence of the developer turn
     refusal: Optional[str] = None # model reply for out-of-scope rows; None = fg_tuner.formatter.DEFAULT_REFUSAL
     no_call_markers: List[str] = field(default_factory=lambda: [
@@ -119,10 +121,12 @@ class LoggingConfig:
 @dataclass
 class EvalConfig:
     "Evaluation (fg_tuner.evaluate)."
-    batch_size: int = 16 #
-    max_new_tokens: int = 128 #
+    batch_size: int = 64 # prompts decoded together (transformers; their shared prefix is computed once per batch)
+    max_new_tokens: int = 128 # generation budget per answer
     limit: Optional[int] = None # evaluate only the first N test rows
     worst_errors: int = 20 # how many failures to show in the report
+    constrain: bool = True # decode only well-formed calls to declared tools (fg_tuner.constrain); false: free decoding
+    tool_choice: str = 'auto' # auto (call or answer) | required (must call) | none (answer only) | a tool name
 
 # %% ../nbs/05_config.ipynb #92f28730
 @dataclass
@@ -157,7 +161,7 @@ _CHOICES = {
 _RANGES = { # key: (low, high, low inclusive, high inclusive); None = unbounded
     'model.max_seq_length': (1, None, True, True), 'lora.r': (1, None, True, True), 'lora.alpha': (1, None, True, True),
     'lora.dropout': (0, 1, True, False), 'data.test_size': (0, 1, True, False), 'data.distractors': (0, None, True, True),
-    'data.max_cell_chars': (1, None, True, True), 'data.header_search_rows': (1, None, True, True),
+    'data.augment': (0, None, True, True), 'data.max_cell_chars': (1, None, True, True), 'data.header_search_rows': (1, None, True, True),
     'training.pad_to_multiple_of': (1, None, True, True),
     'training.num_train_epochs': (0, None, False, True), 'training.per_device_train_batch_size': (1, None, True, True),
     'training.gradient_accumulation_steps': (1, None, True, True), 'training.learning_rate': (0, None, False, True),

@@ -212,10 +212,11 @@ def _llama_pieces(llm) -> tuple:
     import llama_cpp
     vocab = llama_cpp.llama_model_get_vocab(llm.model)
     buf, out, special = ctypes.create_string_buffer(4096), [], []
+    fn = {t.encode() for t in FUNCTION_TOKENS}   # user-defined in exported GGUFs (fg_tuner.ollama.expose_function_tokens)
     for i in range(llama_cpp.llama_vocab_n_tokens(vocab)):
         k = llama_cpp.llama_token_to_piece(vocab, i, buf, 4096, 0, True)   # before reading buf
         out.append(buf.raw[:k])
-        if llama_cpp.llama_vocab_get_attr(vocab, i) & llama_cpp.LLAMA_TOKEN_ATTR_CONTROL: special.append(i)
+        if llama_cpp.llama_vocab_get_attr(vocab, i) & llama_cpp.LLAMA_TOKEN_ATTR_CONTROL or out[-1] in fn: special.append(i)
     return out, special
 
 # %% ../nbs/43_constrain.ipynb #81dc75f2

@@ -4,11 +4,12 @@
 
 # %% ../nbs/35_dataset.ipynb #aa73b94b
 from __future__ import annotations
-import json, math, random, re, sys, time, difflib
+import copy, json, math, random, re, sys, time, difflib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from fastcore.basics import patch
+import yaml
 from .errors import DataError, ToolSchemaError, ConfigError, FormatError
 from .schema import Tool, parse_tools, load_tools, tools_to_dicts, validate_arguments
 from .formatter import format_example, format_prompt, TOKEN_IDS, BOS
@@ -20,8 +21,10 @@ from .tables import (Table, RawRow, col_letter, open_workbook, read_csv, norm_he
 # %% auto #0
 __all__ = ['TOOLS_SHEET_NAMES', 'GENERIC_TOOLS', 'tools_from_table', 'parse_args_cell', 'RowChecker', 'split_rows',
            'length_stats', 'token_lengths', 'Conversion', 'to_dataset_dict', 'read_records', 'read_examples',
-           'distractor_pool', 'format_records', 'rows_per_tool', 'token_report', 'convert', 'processed_dir_for',
-           'convert_config', 'convert_command']
+           'distractor_pool', 'format_records', 'value_spans', 'value_text', 'argument_leaves', 'schema_paths',
+           'read_augment_values', 'categories', 'ValuePools', 'swappable', 'make_variant', 'argument_variants',
+           'augment_train', 'rows_per_tool', 'token_report', 'convert', 'processed_dir_for', 'convert_config',
+           'convert_command']
 
 # %% ../nbs/35_dataset.ipynb #303415c8
 TOOLS_SHEET_NAMES = ('tools', 'tool', 'functions', 'function declarations', '工具', '工具定义', '函数')
@@ -424,6 +427,227 @@ def format_records(good:list, # `(RawRow, prompt, tool name or None, arguments)`
     if fmt.exact and fmt.n: recs, bad = once()   # the fast path disagreed once: redo every row with the reference
     return recs, bad
 
+# %% ../nbs/35_dataset.ipynb #34fc446b
+_UNSPACED = re.compile(r'[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]')
+_JOIN = set('-./:@')
+
+def _wordy(ch:str) -> bool:
+    "A character that continues a word in a script written with spaces: a letter, digit or `_` (not CJK, kana, hangul, Thai)."
+    return bool(ch) and (ch.isalnum() or ch == '_') and not _UNSPACED.match(ch)
+
+def _whole_token(text:str, i:int, j:int) -> bool:
+    "True when `text[i:j]` is not part of a longer word, number, code or address (`HQ-B`, `11:30`, `1,000`, `a@b.com`)."
+    s, b, a, bb, aa = text[i:j], text[i-1:i], text[j:j+1], text[max(i-2, 0):max(i-1, 0)], text[j+1:j+2]
+    if _wordy(s[0]) and (_wordy(b) or (b in _JOIN and _wordy(bb))): return False
+    if _wordy(s[-1]) and (_wordy(a) or (a in _JOIN and _wordy(aa))): return False
+    return not ((s[0].isdigit() and b == ',' and bb.isdigit()) or (s[-1].isdigit() and a == ',' and aa.isdigit()))
+
+def value_spans(text:str, # the request
+                value:str) -> list: # an argument value as written (see `value_text`)
+    "`(start, end)` of each whole-token mention of `value`: exact-case ones if any, else case-insensitive (3 characters or fewer: exact only)."
+    find = lambda flags: [m.span() for m in re.finditer(re.escape(value), text, flags) if _whole_token(text, *m.span())]
+    exact = find(0)
+    return exact if exact or len(value) <= 3 else find(re.I)
+
+def value_text(v) -> str|None:
+    "How an argument value is written in a request: a string as is, a number as JSON writes it, `true`/`false`; None for others."
+    if isinstance(v, bool): return 'true' if v else 'false'
+    if isinstance(v, (int, float)): return json.dumps(v)
+    return v if isinstance(v, str) and v.strip() == v and v else None
+
+# %% ../nbs/35_dataset.ipynb #10ec8eb7
+def argument_leaves(schema:dict, # the JSON schema of `value`
+                    value, # arguments (or a part of them)
+                    path:str='', loc:tuple=()) -> list:
+    "`(path, locator, value, schema)` of each scalar in `value`: paths `a.b` for object keys, `a[]` for array items."
+    if isinstance(value, dict):
+        props = (schema or {}).get('properties') or {}
+        return [x for k, v in value.items() for x in argument_leaves(props.get(k) or {}, v, f'{path}.{k}' if path else k, loc + (k,))]
+    if isinstance(value, list):
+        return [x for i, v in enumerate(value) for x in argument_leaves((schema or {}).get('items') or {}, v, f'{path}[]', loc + (i,))]
+    return [] if value is None else [(path, loc, value, schema or {})]
+
+def schema_paths(schema:dict, path:str='') -> dict:
+    "`{path: schema}` of every scalar place a tool's parameters declare (the paths of `argument_leaves`)."
+    t = schema.get('type')
+    if t == 'object' or 'properties' in schema:
+        return {p: s for k, sub in (schema.get('properties') or {}).items() for p, s in schema_paths(sub, f'{path}.{k}' if path else k).items()}
+    if t == 'array': return schema_paths(schema.get('items') or {}, f'{path}[]')
+    return {path: schema} if path else {}
+
+def _set_at(obj, loc:tuple, v):
+    for k in loc[:-1]: obj = obj[k]
+    obj[loc[-1]] = v
+
+# %% ../nbs/35_dataset.ipynb #75185ede
+def _value_errors(schema:dict, v) -> list:
+    "Schema violations of one value (`validate_arguments` on a one-argument tool)."
+    return validate_arguments({'name': 'value', 'parameters': {'type': 'object', 'properties': {'value': schema}}}, {'value': v})
+
+def read_augment_values(path, # YAML/JSON file: `tool.argument: [values]`, or `tool.argument: false` (never swap)
+                        tools:list) -> dict: # the dataset's `Tool`s
+    "`{(tool, path): [values] or None}` from a `data.augment_values` file; `DataError` naming the file and key."
+    p = Path(path)
+    if not p.is_file(): raise DataError(f'{p}: data.augment_values file not found')
+    try: data = yaml.safe_load(p.read_text(encoding='utf-8'))
+    except yaml.YAMLError as e: raise DataError(f'{p}: not valid YAML/JSON ({str(e).splitlines()[0]})') from None
+    if not isinstance(data, dict): raise DataError(f'{p}: expected a mapping `tool.argument: [values]`, got {type(data).__name__}')
+    paths, out = {t.name: schema_paths(t.parameters) for t in tools}, {}
+    for key, vals in data.items():
+        tool = max((n for n in paths if str(key).startswith(n + '.')), key=len, default=None)
+        if tool is None:
+            hint = difflib.get_close_matches(str(key).split('.')[0], list(paths), n=1)
+            raise DataError(f"{p}: key {key!r}: no declared tool" + (f"; did you mean {hint[0]!r}?" if hint else f"; keys are tool.argument, tools: {list(paths)}"))
+        arg = str(key)[len(tool) + 1:]
+        arg = arg if arg in paths[tool] or arg + '[]' not in paths[tool] else arg + '[]'
+        if arg not in paths[tool]: raise DataError(f"{p}: key {key!r}: {tool} has no argument {arg!r} (arguments: {', '.join(paths[tool])})")
+        if vals is False: out[(tool, arg)] = None; continue
+        if not isinstance(vals, list) or not vals: raise DataError(f"{p}: key {key!r}: expected a list of values (or false), got {vals!r}")
+        for v in vals:
+            if errs := _value_errors(paths[tool][arg], v): raise DataError(f"{p}: key {key!r}: value {v!r} is invalid ({'; '.join(errs)})")
+        out[(tool, arg)] = list(vals)
+    return out
+
+# %% ../nbs/35_dataset.ipynb #0dab5243
+def _categorical(schema:dict) -> bool: return 'enum' in schema or schema.get('type') == 'boolean'
+
+def categories(tool:Tool, args:dict) -> dict:
+    "`{path: value as JSON}` of a call's enum and boolean arguments (array items left out): what its other values may depend on."
+    return {p: json.dumps(v) for p, loc, v, s in argument_leaves(tool.parameters, args) if _categorical(s) and not any(isinstance(k, int) for k in loc)}
+
+def _key(v): return (type(v) is bool, v.casefold() if isinstance(v, str) else v)
+
+class ValuePools:
+    "The values an argument may take in a new row: train rows' values (with their rows' `categories`), enum members, user lists."
+    def __init__(self, records:list, # train records
+                 tools:list, # the dataset's `Tool`s
+                 extra:dict|None=None): # `read_augment_values`: more values per argument, None = never swap it
+        self.rows, self.free, by_name = defaultdict(list), defaultdict(list), {t.name: t for t in tools}
+        self.off = {k for k, v in (extra or {}).items() if v is None}
+        for r in records:
+            if (t := by_name.get(r['tool_name'])) is None: continue
+            cats = categories(t, r['tool_arguments'])
+            for p, _, v, _ in argument_leaves(t.parameters, r['tool_arguments']): self.rows[(t.name, p)].append((cats, v))
+        for t in tools:
+            for p, s in schema_paths(t.parameters).items():
+                self.free[(t.name, p)] += list(s.get('enum') or ([True, False] if s.get('type') == 'boolean' else []))
+        for k, vals in (extra or {}).items(): self.free[k] += vals or []
+
+    def candidates(self, tool:str, path:str, old, # the argument and its current value
+                   cats:dict|None=None) -> list: # only values of rows in these categories (and the free ones); None = any row
+        "Values for `path` other than `old`, of its type, rows' values first; an identifier (`cold_call`) never replaces a word."
+        if (tool, path) in self.off: return []
+        vals = [v for c, v in self.rows[(tool, path)] if cats is None or all(c.get(k) == x for k, x in cats.items())] + self.free[(tool, path)]
+        out, old_text = {}, value_text(old)
+        for v in vals:
+            t = value_text(v)
+            if t is None or _key(v) == _key(old) or isinstance(v, bool) != isinstance(old, bool) or isinstance(v, str) != isinstance(old, str): continue
+            if '_' in t and '_' not in old_text: continue
+            out.setdefault(_key(v), v)
+        return list(out.values())
+
+# %% ../nbs/35_dataset.ipynb #2249c79d
+_MAX_SHARE = 0.5   # a value longer than this share of the request is the request itself: never swapped
+
+def swappable(record:dict, # a train record
+              tool:Tool, # its tool
+              pools:ValuePools) -> list:
+    "`(path, locator, value, spans, categorical)` of each value of `record` that a variant may replace."
+    text, found = record['user_content'], []
+    for path, loc, v, s in argument_leaves(tool.parameters, record['tool_arguments']):
+        if (t := value_text(v)) is not None and (spans := value_spans(text, t)): found.append((path, loc, v, spans, _categorical(s)))
+    used = Counter(x for *_, spans, _ in found for i, j in spans for x in range(i, j))   # mentions of any argument, swappable or not
+    return [(p, loc, v, spans, cat) for p, loc, v, spans, cat in found
+            if all(used[x] == 1 for i, j in spans for x in range(i, j)) and len(value_text(v)) <= _MAX_SHARE * len(text)
+            and pools.candidates(tool.name, p, v)]
+
+# %% ../nbs/35_dataset.ipynb #0228d231
+def _match_case(seen:str, old:str, new:str) -> str:
+    "`new` in the case the request wrote `old` in (`shenzhen` for `Shenzhen`: `berlin`; `Thai` for `thai`: `Greek`)."
+    if seen == old: return new
+    if seen == seen.lower(): return new.lower()
+    if seen == seen.upper(): return new.upper()
+    return new[:1].upper() + new[1:] if seen[:1].isupper() and old[:1].islower() else new
+
+def make_variant(record:dict, # a train record
+                 leaves:list, # its `swappable` values
+                 tool:Tool, pools:ValuePools, rng:random.Random) -> tuple|None:
+    "`(request, arguments, changed paths)`, or None when a value has no candidate in the new categories."
+    args, text, edits, changed = copy.deepcopy(record['tool_arguments']), record['user_content'], [], []
+    cats0 = categories(tool, args)
+    cats = dict(cats0)
+    for path, loc, old, spans, cat in sorted(leaves, key=lambda l: not l[4]):   # categories first
+        if cat: new = rng.choice([old] + pools.candidates(tool.name, path, old))
+        else:
+            cands = pools.candidates(tool.name, path, old, cats)
+            if not cands and cats != cats0: return None
+            new = rng.choice(cands) if cands else old
+        if _key(new) == _key(old): continue
+        _set_at(args, loc, new); changed.append(path)
+        if cat and path in cats: cats[path] = json.dumps(new)
+        edits += [(i, j, _match_case(text[i:j], value_text(old), value_text(new))) for i, j in spans]
+    for i, j, s in sorted(edits, reverse=True):   # a space where two words would now touch (成都阿里巴巴 -> Singapore Acme)
+        s = (' ' if _wordy(s[0]) and _wordy(text[i-1:i]) else '') + s + (' ' if _wordy(s[-1]) and _wordy(text[j:j+1]) else '')
+        text = text[:i] + s + text[j:]
+    return text, args, changed
+
+def _bad_variant(text:str, args:dict, tool:Tool, max_chars:int) -> bool:
+    "True when a variant breaks a rule read rows follow (schema, control tokens, size) or repeats an item of a list."
+    items = Counter((loc[:-1], json.dumps(v, sort_keys=True)) for _, loc, v, _ in argument_leaves({}, args) if isinstance(loc[-1], int))
+    return bool(validate_arguments(tool, args)) or _has_control(text) or _has_control(args) or len(text) > max_chars \
+           or any(n > 1 for n in items.values())
+
+# %% ../nbs/35_dataset.ipynb #8b979f4d
+def _augment_report(n:int, values=None) -> dict:
+    return {'max_per_row': n, 'values_file': values, 'rows': 0, 'source_rows': 0, 'swappable_rows': 0, 'per_tool': {}, 'per_argument': {},
+            'skipped': {'same_request': 0, 'test_request': 0, 'no_value': 0, 'invalid': 0, 'unformattable': 0}}
+
+def argument_variants(train:list, # train records (after `split_rows`)
+                      test:list, # test records: their requests are never produced
+                      tools:list, # the dataset's `Tool`s
+                      opts:dict) -> tuple: # the `data` options (`augment`, `augment_values`, `seed`, `max_cell_chars`)
+    "`([(source record, request, arguments, changed paths)], report)`: up to `data.augment` new rows per train row."
+    n = opts.get('augment') or 0
+    rep = _augment_report(n, opts.get('augment_values'))
+    if n <= 0: return [], rep
+    pools = ValuePools(train, tools, read_augment_values(opts['augment_values'], tools) if opts.get('augment_values') else None)
+    by_name, held = {t.name: t for t in tools}, {_norm_prompt(x['user_content']) for x in test}
+    seen, made = {_norm_prompt(x['user_content']) for x in train}, []
+    for r in train:
+        tool = by_name.get(r['tool_name'])
+        if tool is None or not (leaves := swappable(r, tool, pools)): continue
+        rep['swappable_rows'] += 1
+        rng, kept = random.Random(f"{opts['seed']}:augment:{r['row']}"), 0
+        for _ in range(4 * n):
+            if kept == n: break
+            if (v := make_variant(r, leaves, tool, pools, rng)) is None: rep['skipped']['no_value'] += 1; continue
+            key = _norm_prompt(v[0])
+            why = 'test_request' if key in held else 'same_request' if key in seen else \
+                  'invalid' if _bad_variant(v[0], v[1], tool, opts['max_cell_chars']) else None
+            if why: rep['skipped'][why] += 1; continue
+            seen.add(key); kept += 1
+            made.append((r, *v))
+    return made, rep
+
+# %% ../nbs/35_dataset.ipynb #9f3f628f
+def augment_train(train:list, test:list, tools:list, opts:dict, # as `argument_variants`
+                  source:str, # file name written into the records
+                  pool=()) -> tuple: # the distractor pool (`distractor_pool`)
+    "`(new train records, report)`: the `argument_variants` formatted as training records, each with `augmented_from`."
+    made, rep = argument_variants(train, test, tools, opts)
+    good = [(RawRow(r['row'], text, r['tool_name'], args), text, r['tool_name'], args) for r, text, args, _ in made]
+    recs, bad = format_records(good, tools, opts, source, pool)
+    failed = {id(b[0]) for b in bad}
+    made = [m for g, m in zip(good, made) if id(g[0]) not in failed]
+    sources, per_tool, per_arg = set(), Counter(), Counter()
+    for rec, (r, _, _, paths) in zip(recs, made):
+        rec['augmented_from'] = r['row']
+        sources.add(id(r)); per_tool[r['tool_name']] += 1
+        per_arg.update(f"{r['tool_name']}.{p}" for p in dict.fromkeys(paths))
+    rep.update(rows=len(recs), source_rows=len(sources), per_tool=dict(sorted(per_tool.items())), per_argument=dict(sorted(per_arg.items())))
+    rep['skipped']['unformattable'] = len(bad)
+    return recs, rep
+
 # %% ../nbs/35_dataset.ipynb #68e8b8ed
 def rows_per_tool(tools:list, train:list, test:list, rejects:list, markers:set) -> dict:
     "`{tool: {train, test, rejected}}`, with `(none)` for out-of-scope rows and `(unknown)` for undeclared tool names."
@@ -469,8 +693,10 @@ def convert(input, # .xlsx/.xls/.ods, .csv/.tsv or .jsonl file
         top = Counter(x['reason'] for x in rejects).most_common(3)
         raise DataError(f"{path}: no usable rows ({len(rows)} read, all rejected" + (f": {', '.join(f'{a} {b}' for a, b in top)}" if top else '') + ')')
     train, test = split_rows(records, key=lambda x: x['tool_name'], test_size=opts['test_size'], seed=opts['seed'])
+    added, augmented = augment_train(train, test, tools_list, opts, path.name, pool)
     rejects.sort(key=lambda x: x['row'])
-    report = _report(info, tools_list, tools_src, rows, blank, train, test, rejects, checker.markers, opts, warnings, records)
+    report = _report(info, tools_list, tools_src, rows, blank, train, test, rejects, checker.markers, opts, warnings, records + added, augmented)
+    train, records = train + added, records + added
     if tokenizer is not None and (tok := offline_tokenizer(tokenizer, fallback=False)) is not None:
         report['token_lengths'] = tl = token_report(records, tok, max_seq_length, opts['seed'])
         if tl.get('rows_over_max_seq_length'):
@@ -481,10 +707,10 @@ def convert(input, # .xlsx/.xls/.ods, .csv/.tsv or .jsonl file
     return Conversion(train, test, rejects, tools_list, report)
 
 # %% ../nbs/35_dataset.ipynb #c496655b
-def _report(info, tools, tools_src, rows, blank, train, test, rejects, markers, opts, warnings, records) -> dict:
-    "The conversion report (without token lengths); checks the row accounting."
-    names = {x['tool_name'] for x in records}
-    singles = [n for n, c in Counter(x['tool_name'] for x in records).items() if c == 1]
+def _report(info, tools, tools_src, rows, blank, train, test, rejects, markers, opts, warnings, records, augmented) -> dict:
+    "The conversion report (without token lengths); checks the row accounting (`train`: the rows read, not the augmented ones)."
+    names = {x['tool_name'] for x in train + test}
+    singles = [n for n, c in Counter(x['tool_name'] for x in train + test).items() if c == 1]
     if singles: warnings.append(f"tools with a single valid row get no test row: {sorted(map(str, singles))}")
     if missing := [t.name for t in tools if t.name not in names]: warnings.append(f"declared tools with no valid rows: {missing}")
     per = rows_per_tool(tools, train, test, rejects, markers)
@@ -495,7 +721,7 @@ def _report(info, tools, tools_src, rows, blank, train, test, rejects, markers, 
               'rows_per_tool': per, 'rejects_by_reason': dict(Counter(x['reason'] for x in rejects).most_common()),
               'out_of_scope': {'train': per['(none)']['train'], 'test': per['(none)']['test']},
               'split': {'test_size': opts['test_size'], 'seed': opts['seed'], 'stratified_by': 'tool_name'},
-              'distractors': opts['distractors'], 'warnings': warnings,
+              'distractors': opts['distractors'], 'augmented': augmented, 'warnings': warnings,
               'char_lengths': length_stats([len(x['text']) for x in records], recommend=False)}
     if not report['accounting_ok']: raise AssertionError(f'row accounting broken: {len(train)}+{len(test)}+{len(rejects)} != {len(rows)}')
     return report
@@ -519,7 +745,8 @@ def _summary(conv:Conversion) -> str:
     r = conv.report
     where = Path(r['input']).name + (f" (sheet {r['sheet']!r}, header row {r['header_row']})" if r.get('sheet') else '')
     reasons = ', '.join(f'{k} {v}' for k, v in r['rejects_by_reason'].items())
-    lines = [f"{where}: {r['rows_read']} rows read -> {r['train']} train, {r['test']} test, {r['rejected']} rejected"
+    aug = (r.get('augmented') or {}).get('rows')
+    lines = [f"{where}: {r['rows_read']} rows read -> {r['train']} train" + (f" (+{aug} augmented)" if aug else '') + f", {r['test']} test, {r['rejected']} rejected"
              + (f" ({reasons})" if reasons else '') + (f"; {r['blank_rows_skipped']} blank rows skipped" if r['blank_rows_skipped'] else '')]
     lines.append(f"tools ({len(r['tools'])}, from {r['tools_source']}): " + ', '.join(
         f"{n} {v['train']}/{v['test']}" for n, v in r['rows_per_tool'].items() if v['train'] or v['test']) + '  (train/test)')

@@ -180,7 +180,8 @@ def evaluate_rows(generator, # anything with `generate(prompts) -> list[str]` an
         row = {'request': r.get('user_content'), 'expected': expected_calls(r), 'predicted': calls, 'error': err, 'output': o}
         row['score'] = score_example(row['expected'], calls, err)
         scored.append(row)
-    rep = {'model': {'path': getattr(generator, 'name', None), 'backend': getattr(generator, 'kind', None)},
+    rep = {'model': {'path': getattr(generator, 'name', None), 'backend': getattr(generator, 'kind', None),
+                     'constrain': getattr(generator, 'constrain', None), 'tool_choice': getattr(generator, 'tool_choice', None)},
            'metrics': compute_metrics(scored), 'confusion': confusion_matrix(scored),
            'worst_errors': worst_errors(scored, worst),
            'timing': {'seconds': round(secs, 3), 'rows_per_second': round(len(rows) / secs, 3) if secs else None},
@@ -200,7 +201,9 @@ def report_markdown(rep:dict) -> str:
     "The report as Markdown: headline metrics, per-tool table, out-of-scope, worst errors."
     m = rep['metrics']
     lines = [f"# Evaluation: {rep['model'].get('path')}", '',
-             f"Backend: {rep['model'].get('backend')}; data: {rep.get('data')}; rows: {m['n']}; "
+             f"Backend: {rep['model'].get('backend')}"
+             + (f" ({'constrained, tool_choice ' + str(rep['model'].get('tool_choice')) if rep['model'].get('constrain') else 'unconstrained'} decoding)" if 'constrain' in rep['model'] else '')
+             + f"; data: {rep.get('data')}; rows: {m['n']}; "
              f"{rep['timing']['seconds']} s ({rep['timing']['rows_per_second']} rows/s).", '',
              '| metric | value |', '| --- | --- |',
              f"| tool accuracy | {fmt_rate(m['tool_accuracy'])} |", f"| exact-call accuracy | {fmt_rate(m['exact_accuracy'])} |",
@@ -276,13 +279,14 @@ def _summary(rep:dict) -> str:
     m = rep['metrics']
     return (f"rows {m['n']}  tool {fmt_rate(m['tool_accuracy'])}  exact {fmt_rate(m['exact_accuracy'])}  "
             f"arg-F1 {fmt_rate(m['arguments']['f1'])}  out-of-scope {fmt_rate(m['out_of_scope']['accuracy'])}  "
-            f"unparseable {fmt_rate(m['unparseable']['rate'])}  -> {rep['out_dir']}")
+            f"unparseable {fmt_rate(m['unparseable']['rate'])}  {rep['timing']['rows_per_second']} rows/s  -> {rep['out_dir']}")
 
 def eval_settings(model, **given) -> dict:
     "Evaluation settings for `model`: what is given (not None), else the run's `eval:` section, else `EvalConfig`."
     rf = RunFolder.of(model)
     run = rf.section('eval') if rf else {}
-    return {k: given[k] if given.get(k) is not None else run.get(k, getattr(EvalConfig, k)) for k in ('batch_size', 'max_new_tokens', 'limit', 'worst_errors')}
+    return {k: given[k] if given.get(k) is not None else run.get(k, getattr(EvalConfig, k))
+            for k in ('batch_size', 'max_new_tokens', 'limit', 'worst_errors', 'constrain', 'tool_choice')}
 
 # %% ../nbs/55_evaluate.ipynb #09bb30e7
 def eval_command(*, model:str, # run folder, adapter folder, merged model folder or .gguf file
@@ -292,6 +296,8 @@ def eval_command(*, model:str, # run folder, adapter folder, merged model folder
                  max_new_tokens:int|None=None, # generation budget per row (default: the run's eval.max_new_tokens)
                  limit:int|None=None, # evaluate only the first N rows (default: the run's eval.limit)
                  worst:int|None=None, # worst errors listed in the report (default: the run's eval.worst_errors)
+                 constrain:bool=True, # constrained decoding: only well-formed calls to declared tools (default: the run's eval.constrain)
+                 tool_choice:str|None=None, # auto | required | none | a tool name (default: the run's eval.tool_choice, i.e. auto)
                  engine:str='auto', # transformers backend: auto | hf | unsloth
                  threads:int|None=None, # llama.cpp CPU threads (default: all cores)
                  n_ctx:int=4096, # llama.cpp context window
@@ -299,8 +305,9 @@ def eval_command(*, model:str, # run folder, adapter folder, merged model folder
     "Evaluate an adapter, a merged model or a GGUF file on a test set."
     data = data or find_run_file(model_kind(model)[1], 'test.jsonl')
     if data is None: raise DataError(f'{model}: no test set found for this model; pass --data test.jsonl')
-    s = eval_settings(model, batch_size=batch_size, max_new_tokens=max_new_tokens, limit=limit, worst_errors=worst)
+    s = eval_settings(model, batch_size=batch_size, max_new_tokens=max_new_tokens, limit=limit, worst_errors=worst,
+                      constrain=None if constrain else False, tool_choice=tool_choice)
     rep = evaluate(model, data, out_dir=out, batch_size=s['batch_size'], max_new_tokens=s['max_new_tokens'], limit=s['limit'],
-                   worst=s['worst_errors'], engine=engine, n_threads=threads, n_ctx=n_ctx)
+                   worst=s['worst_errors'], engine=engine, n_threads=threads, n_ctx=n_ctx, constrain=s['constrain'], tool_choice=s['tool_choice'])
     print(_summary(rep))
     return 0

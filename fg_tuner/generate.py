@@ -12,9 +12,10 @@ from .config import EvalConfig
 from .formatter import STOP_SEQUENCES
 from .models import load_model, load_tokenizer_for, resolve_engine, stop_token_ids
 from .runs import model_kind, base_model_of
+from .constrain import ToolConstraint, ToolLogitsProcessor, llama_logits_processor
 
 # %% auto #0
-__all__ = ['cut_at_stop', 'HFGenerator', 'GGUFGenerator', 'load_generator']
+__all__ = ['cut_at_stop', 'common_prefix', 'attention_masks', 'decode_shared', 'HFGenerator', 'GGUFGenerator', 'load_generator']
 
 # %% ../nbs/45_generate.ipynb #8c47b4c7
 def cut_at_stop(text:str, stops=STOP_SEQUENCES) -> str:
@@ -22,25 +23,120 @@ def cut_at_stop(text:str, stops=STOP_SEQUENCES) -> str:
     cuts = [i for i in (text.find(s) for s in stops) if i >= 0]
     return text[:min(cuts)] if cuts else text
 
+# %% ../nbs/45_generate.ipynb #b73b10f0
+def common_prefix(seqs:list) -> int: # token-id lists
+    "Length of the longest prefix all `seqs` share."
+    if not seqs: return 0
+    n = min(map(len, seqs))
+    first = seqs[0]
+    for i in range(n):
+        t = first[i]
+        if any(s[i] != t for s in seqs): return i
+    return n
+
+# %% ../nbs/45_generate.ipynb #622cc709
+def attention_masks(qpos, # (B, Q) real positions of the queries
+                    kpos, # (B, K) real positions of the keys in the cache (after this step's keys are added)
+                    kvalid, # (B, K) bool: False for padding
+                    config, # the model's (text) config: `layer_types`, `sliding_window`, `_attn_implementation`
+                    dtype) -> dict: # the model's compute dtype (eager attention adds a float mask)
+    "`{layer type: (B, 1, Q, K) mask}` from real positions: causal for full layers, windowed for sliding ones."
+    import torch
+    ok = kvalid[:, None, :] & (kpos[:, None, :] <= qpos[:, :, None])
+    out = {'full_attention': ok}
+    if 'sliding_attention' in set(config.layer_types):
+        out['sliding_attention'] = ok & (qpos[:, :, None] - kpos[:, None, :] < config.sliding_window)
+    if getattr(config, '_attn_implementation', 'sdpa') == 'eager':
+        lo = torch.finfo(dtype).min
+        out = {k: torch.zeros(m.shape, dtype=dtype, device=m.device).masked_fill(~m, lo) for k, m in out.items()}
+    return {k: m[:, None] for k, m in out.items()}
+
+# %% ../nbs/45_generate.ipynb #93edb724
+def _core(model):
+    "The `...ForCausalLM` under a PEFT wrapper (LoRA layers are injected in place, so it computes the adapted model)."
+    return model.get_base_model() if hasattr(model, 'get_base_model') else model
+
+def _logits(core, h):
+    "Output-head logits for hidden states `h` (with Gemma's final soft-capping when the config has it)."
+    z = core.lm_head(h)
+    cap = getattr(core.config, 'final_logit_softcapping', None)
+    return z if cap is None else cap * (z / cap).tanh()
+
+def _step(core, ids, qpos, kpos, kvalid, cache):
+    "One forward of `ids` (B, Q) at real positions `qpos` against the cache; returns the last hidden states."
+    m = attention_masks(qpos, kpos, kvalid, core.config, core.lm_head.weight.dtype)
+    return core.model(input_ids=ids, position_ids=qpos, attention_mask=m, past_key_values=cache, use_cache=True).last_hidden_state
+
+# %% ../nbs/45_generate.ipynb #e7cf7649
+def decode_shared(model, # a causal LM (PEFT-wrapped or not) in eval mode
+                  prefix:list, # the token ids every row starts with (may be empty)
+                  suffixes:list, # each row's remaining prompt token ids (each non-empty)
+                  max_new_tokens:int, # generation budget per row
+                  stop_ids, # token ids that end an answer (kept out of the output)
+                  processor=None) -> list: # called as `processor(ids (B, 1+t), scores (B, V))` before each choice (constraints)
+    "Greedy answers (token-id lists) for `prefix + suffix` of every row, the prefix computed once."
+    import torch
+    from transformers import DynamicCache
+    core = _core(model); dev = core.lm_head.weight.device
+    B, Lp, lens = len(suffixes), len(prefix), [len(s) for s in suffixes]
+    S, stops = max(lens), torch.tensor(sorted(set(stop_ids)), device=dev)
+    cache = DynamicCache()       # every layer keeps every key: the sliding window is in the masks
+    kpos, kvalid = torch.zeros(1, 0, dtype=torch.long, device=dev), torch.zeros(1, 0, dtype=torch.bool, device=dev)
+    if Lp:
+        p = torch.arange(Lp, device=dev)[None]
+        kpos, kvalid = p, torch.ones(1, Lp, dtype=torch.bool, device=dev)
+        _step(core, torch.tensor([prefix], device=dev), p, kpos, kvalid, cache)
+        cache.batch_repeat_interleave(B)
+        kpos, kvalid = kpos.expand(B, -1), kvalid.expand(B, -1)
+    ids = torch.tensor([s + [0] * (S - len(s)) for s in suffixes], device=dev)
+    real = torch.arange(S, device=dev)[None] < torch.tensor(lens, device=dev)[:, None]
+    qpos = torch.where(real, Lp + torch.arange(S, device=dev)[None], Lp + S)   # padding queries see everything real
+    kpos, kvalid = torch.cat([kpos, qpos], 1), torch.cat([kvalid, real], 1)
+    h = _step(core, ids, qpos, kpos, kvalid, cache)
+    h = h[torch.arange(B, device=dev), torch.tensor(lens, device=dev) - 1]
+    nxt_pos = Lp + torch.tensor(lens, device=dev)
+    out, done = torch.zeros(B, 1, dtype=torch.long, device=dev), torch.zeros(B, dtype=torch.bool, device=dev)
+    for t in range(max_new_tokens):
+        scores = _logits(core, h).float()
+        if processor is not None: scores = processor(out, scores)
+        tok = scores.argmax(-1).masked_fill(done, 0)
+        out = torch.cat([out, tok[:, None]], 1)
+        done = done | torch.isin(tok, stops)
+        if bool(done.all()) or t == max_new_tokens - 1: break
+        q = (nxt_pos + t)[:, None]
+        kpos, kvalid = torch.cat([kpos, q], 1), torch.cat([kvalid, ~done[:, None]], 1)
+        h = _step(core, tok[:, None], q, kpos, kvalid, cache)[:, 0]
+    res = []
+    for row in out[:, 1:].tolist():
+        k = next((i for i, x in enumerate(row) if x in set(stop_ids)), len(row))
+        res.append(row[:k])
+    return res
+
 # %% ../nbs/45_generate.ipynb #bda146a9
 class HFGenerator:
     "Batched greedy generation with transformers for a PEFT adapter, a merged model folder, or a model in memory."
     kind = 'hf'
     def __init__(self, model, tokenizer, name:str='model',
                  batch_size:int=EvalConfig.batch_size, # prompts decoded together
-                 max_new_tokens:int=EvalConfig.max_new_tokens): # generation budget per prompt
+                 max_new_tokens:int=EvalConfig.max_new_tokens, # generation budget per prompt
+                 constrain:bool=EvalConfig.constrain, # only well-formed calls to declared tools (`fg_tuner.constrain`)
+                 tool_choice=EvalConfig.tool_choice, # auto | required | none | a tool name (OpenAI's meaning)
+                 shared_prefix:bool|None=None): # compute each batch's common prompt prefix once (None: where the model supports it)
         self.model, self.tok, self.name = model, tokenizer, name
-        self.batch_size, self.max_new_tokens = batch_size, max_new_tokens
+        self.batch_size, self.max_new_tokens, self.constrain, self.tool_choice = batch_size, max_new_tokens, constrain, tool_choice
         if self.tok.pad_token_id is None: self.tok.pad_token = self.tok.eos_token
         if any(self.tok.convert_tokens_to_ids(s) in (None, self.tok.unk_token_id) for s in STOP_SEQUENCES):
             raise ModelLoadError(f'{name}: the tokenizer has no single tokens for {STOP_SEQUENCES} (not a FunctionGemma tokenizer?)')
         self.stop_ids = stop_token_ids(self.tok)   # `<eos>` and the stop sequences: what ends an answer everywhere else too
         self.stops = STOP_SEQUENCES + [self.tok.eos_token] * bool(self.tok.eos_token)   # the same, as text for `cut_at_stop`
+        cfg = _core(model).config
+        masks_ok = bool(getattr(cfg, 'layer_types', None)) and getattr(cfg, '_attn_implementation', 'sdpa') in ('sdpa', 'eager')
+        self.shared_prefix = masks_ok if shared_prefix is None else (shared_prefix and masks_ok)
 
 # %% ../nbs/45_generate.ipynb #938d8258
 @patch(cls_method=True)
 def load(cls:HFGenerator, path, # adapter folder, run folder or merged model folder
-         engine:str='auto', # auto | hf | unsloth (`fg_tuner.models.resolve_engine`)
+         engine:str='auto', # auto or hf: transformers (shared-prefix decoding); unsloth: Unsloth's inference mode
          dtype:str='auto', # auto (fp32 on CPU, bf16 on GPU) | bf16 | fp32
          max_seq_length:int=2048, # Unsloth only
          **kwargs):
@@ -51,10 +147,11 @@ def load(cls:HFGenerator, path, # adapter folder, run folder or merged model fol
     cuda = torch.cuda.is_available()
     tdtype = {'bf16': torch.bfloat16, 'fp32': torch.float32}.get(dtype, torch.bfloat16 if cuda else torch.float32)
     try:
-        if resolve_engine(engine)[0] == 'unsloth':
+        if engine == 'unsloth' and resolve_engine('unsloth')[0] == 'unsloth':   # raises when Unsloth is unavailable
             from unsloth import FastLanguageModel
             model, tok = FastLanguageModel.from_pretrained(model_name=str(p), max_seq_length=max_seq_length, dtype=tdtype, load_in_4bit=False)
             FastLanguageModel.for_inference(model)
+            kwargs['shared_prefix'] = False      # Unsloth's patched attention takes no custom masks
         else:
             base = base_model_of(p) if kind == 'adapter' else str(p)
             tok = load_tokenizer_for(p, base)
@@ -69,24 +166,51 @@ def load(cls:HFGenerator, path, # adapter folder, run folder or merged model fol
 
 # %% ../nbs/45_generate.ipynb #6d559832
 @patch
-def generate(self:HFGenerator, prompts:list) -> list:
+def _processor(self:HFGenerator, prompts:list, choices:list):
+    "The constraint of a batch (one per row, from the row's own declarations), or None without `constrain`."
+    if not self.constrain: return None
+    import torch
+    threads = min(8, os.cpu_count() or 1) if torch.cuda.is_available() else None
+    return ToolLogitsProcessor([ToolConstraint.for_prompt(p, self.tok, c) for p, c in zip(prompts, choices)],
+                               max_new_tokens=self.max_new_tokens, threads=threads)
+
+@patch
+def _plain(self:HFGenerator, seqs:list, processor) -> list:
+    "Token answers through transformers' `generate` (left padding), for models that take no custom masks."
+    import torch
+    dev, S = next(self.model.parameters()).device, max(map(len, seqs))
+    pad = self.tok.pad_token_id
+    ids = torch.tensor([[pad] * (S - len(s)) + s for s in seqs], device=dev)
+    att = torch.tensor([[0] * (S - len(s)) + [1] * len(s) for s in seqs], device=dev)
+    gen = self.model.generate(input_ids=ids, attention_mask=att, max_new_tokens=self.max_new_tokens, do_sample=False, top_p=None,
+                              top_k=None, temperature=None, eos_token_id=self.stop_ids, pad_token_id=pad,
+                              logits_processor=[processor] if processor is not None else None)
+    stop = set(self.stop_ids)
+    return [next((row[:k] for k, x in enumerate(row) if x in stop), row) for row in gen[:, S:].tolist()]
+
+# %% ../nbs/45_generate.ipynb #46853029
+@patch
+def generate(self:HFGenerator, prompts:list, # rendered prompts (each starting with `<bos>`)
+             tool_choice=None) -> list: # None: the generator's; one value for all rows, or a list (one per row)
     "Greedy completions of `prompts` (control tokens kept, cut at the first stop sequence)."
     import torch
-    order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
-    out, dev, side, was_training = [None] * len(prompts), next(self.model.parameters()).device, self.tok.padding_side, self.model.training
-    self.tok.padding_side = 'left'
+    prompts = list(prompts)
+    choices = tool_choice if isinstance(tool_choice, list) else [self.tool_choice if tool_choice is None else tool_choice] * len(prompts)
+    enc = self.tok(prompts, add_special_tokens=False)['input_ids']
+    order = sorted(range(len(prompts)), key=lambda i: enc[i])
+    out, was_training = [None] * len(prompts), self.model.training
     self.model.eval()
     try:
         for b in range(0, len(order), self.batch_size):
             idx = order[b:b + self.batch_size]
-            enc = self.tok([prompts[i] for i in idx], return_tensors='pt', padding=True, add_special_tokens=False).to(dev)
+            seqs, proc = [enc[i] for i in idx], self._processor([prompts[i] for i in idx], [choices[i] for i in idx])
             with torch.inference_mode():
-                gen = self.model.generate(**enc, max_new_tokens=self.max_new_tokens, do_sample=False, top_p=None, top_k=None,
-                                          temperature=None, eos_token_id=self.stop_ids, pad_token_id=self.tok.pad_token_id)
-            for j, i in enumerate(idx):
-                out[i] = cut_at_stop(self.tok.decode(gen[j, enc['input_ids'].shape[1]:], skip_special_tokens=False), self.stops)
+                if self.shared_prefix:
+                    L = min(common_prefix(seqs), min(map(len, seqs)) - 1)   # every row keeps at least one token of its own
+                    toks = decode_shared(self.model, seqs[0][:L], [s[L:] for s in seqs], self.max_new_tokens, self.stop_ids, proc)
+                else: toks = self._plain(seqs, proc)
+            for i, t in zip(idx, toks): out[i] = cut_at_stop(self.tok.decode(t, skip_special_tokens=False), self.stops)
     finally:
-        self.tok.padding_side = side
         if was_training: self.model.train()
     return out
 
@@ -97,10 +221,13 @@ class GGUFGenerator:
     def __init__(self, path, # the .gguf file
                  n_ctx:int=4096, # context window (prompt + completion)
                  n_threads:int|None=None, # CPU threads (default: all cores)
-                 max_new_tokens:int=EvalConfig.max_new_tokens, **kwargs):
+                 max_new_tokens:int=EvalConfig.max_new_tokens, # generation budget per prompt
+                 constrain:bool=EvalConfig.constrain, # only well-formed calls to declared tools (`fg_tuner.constrain`)
+                 tool_choice=EvalConfig.tool_choice, **kwargs): # auto | required | none | a tool name
         try: import llama_cpp
         except ImportError: raise ModelLoadError('GGUF evaluation needs llama-cpp-python: pip install "fg_tuner[export]"') from None
         self.path, self.name, self.max_new_tokens = Path(path), str(path), max_new_tokens
+        self.constrain, self.tool_choice = constrain, tool_choice
         if not self.path.is_file(): raise ModelLoadError(f'{path}: GGUF file not found')
         try: self.llm = llama_cpp.Llama(str(self.path), n_ctx=n_ctx, n_threads=n_threads or os.cpu_count(), verbose=False)
         except ValueError as e: raise ModelLoadError(f'{path}: llama.cpp cannot load it ({e})') from None
@@ -114,32 +241,36 @@ class GGUFGenerator:
     @classmethod
     def load(cls, path, **kwargs): return cls(path, **kwargs)
 
-    def _one(self, prompt:str) -> str:
+    def _one(self, prompt:str, tool_choice=None) -> str:
         toks = self.llm.tokenize(prompt.encode('utf-8'), add_bos=False, special=True)
         if len(toks) + self.max_new_tokens > self.llm.n_ctx():
             raise DataError(f'{self.path.name}: a prompt of {len(toks)} tokens + {self.max_new_tokens} new tokens exceeds '
                             f'the context window n_ctx={self.llm.n_ctx()}: pass a larger --n-ctx')
-        ids = []
-        for t in self.llm.generate(toks, top_k=1, top_p=1.0, min_p=0.0, temp=0.0, repeat_penalty=1.0):
+        ids, lp = [], None
+        if self.constrain:
+            lp = [llama_logits_processor(self.llm, prompt, self.tool_choice if tool_choice is None else tool_choice, max_new_tokens=self.max_new_tokens)]
+        for t in self.llm.generate(toks, top_k=1, top_p=1.0, min_p=0.0, temp=0.0, repeat_penalty=1.0, logits_processor=lp):
             if t in self.stop_ids or len(ids) >= self.max_new_tokens: break
             ids.append(t)
         return cut_at_stop(self.llm.detokenize(ids, special=True).decode('utf-8', errors='replace'))
 
-    def generate(self, prompts:list) -> list:
+    def generate(self, prompts:list, tool_choice=None) -> list: # `tool_choice`: None, one value, or one per row
         "Greedy completions of `prompts`, one at a time (the shared prefix stays cached)."
+        prompts = list(prompts)
+        choices = tool_choice if isinstance(tool_choice, list) else [tool_choice] * len(prompts)
         order = sorted(range(len(prompts)), key=lambda i: prompts[i])
         out = [None] * len(prompts)
-        for i in order: out[i] = self._one(prompts[i])
+        for i in order: out[i] = self._one(prompts[i], choices[i])
         return out
 
 # %% ../nbs/45_generate.ipynb #f1c7ec24
 def load_generator(path, # .gguf file, adapter folder, run folder or merged model folder
                    batch_size:int=EvalConfig.batch_size, # transformers batch size
                    max_new_tokens:int=EvalConfig.max_new_tokens, # generation budget per row
-                   **kwargs): # passed to the backend (`engine`, `dtype`, `n_ctx`, `n_threads`)
+                   **kwargs): # passed to the backend (`engine`, `dtype`, `n_ctx`, `n_threads`, `constrain`, `tool_choice`, `shared_prefix`)
     "The right backend for `path`: `GGUFGenerator` for .gguf, else `HFGenerator`."
     kind, p = model_kind(path)
     if kind == 'gguf':
-        return GGUFGenerator(p, max_new_tokens=max_new_tokens, **{k: v for k, v in kwargs.items() if k in ('n_ctx', 'n_threads')})
+        return GGUFGenerator(p, max_new_tokens=max_new_tokens, **{k: v for k, v in kwargs.items() if k in ('n_ctx', 'n_threads', 'constrain', 'tool_choice')})
     return HFGenerator.load(path, batch_size=batch_size, max_new_tokens=max_new_tokens,
-                            **{k: v for k, v in kwargs.items() if k in ('engine', 'dtype', 'max_seq_length')})
+                            **{k: v for k, v in kwargs.items() if k in ('engine', 'dtype', 'max_seq_length', 'constrain', 'tool_choice', 'shared_prefix')})

@@ -14,6 +14,7 @@ from .formatter import format_prompt, parse_calls_safe
 from .schema import Tool, load_tools, parse_tools, validate_arguments
 from .runs import RunFolder, model_kind, find_run_file
 from .generate import load_generator
+from .constrain import resolve_tool_choice
 
 # %% ../nbs/75_inference.ipynb #d4c017e3
 def check_calls(calls:list, # parsed calls `{name, arguments}`
@@ -45,9 +46,10 @@ class Router:
         path = model_kind(model)[1]
         tools_path = tools or find_run_file(path, 'tools.json')
         if not tools_path: raise DataError(f'{model}: no tools.json found next to the model; pass --tools FILE')
-        run = RunFolder.of(path)
+        run, tool_list = RunFolder.of(path), load_tools(tools_path)
         if developer is None and run is not None: developer = run.developer_prompt
-        return cls(load_generator(model, **kwargs), load_tools(tools_path), developer)
+        if kwargs.get('tool_choice') is not None: resolve_tool_choice(kwargs['tool_choice'], tool_list)   # before the model loads
+        return cls(load_generator(model, **kwargs), tool_list, developer)
 
     def prompt(self, request:str) -> str:
         "The exact prompt the model sees for `request`."
@@ -78,11 +80,14 @@ def infer_command(requests:list=(), # requests to route
                   interactive:bool=False, # read requests from standard input, one per line
                   raw:bool=False, # also print the raw model output
                   max_new_tokens:int=EvalConfig.max_new_tokens, # generation budget per request
+                  constrain:bool=EvalConfig.constrain, # constrained decoding: only well-formed calls to the declared tools
+                  tool_choice:str=EvalConfig.tool_choice, # auto (call or answer) | required | none | a tool name
                   engine:str='auto', # transformers backend: auto | hf | unsloth
                  ) -> int:
     "Answer requests with a trained router; print the calls as JSON (exit 1 when a call does not validate)."
     if not requests and not interactive: raise DataError('give a request, or --interactive')
-    router = Router.load(model, tools=tools, developer=developer, max_new_tokens=max_new_tokens, engine=engine)
+    router = Router.load(model, tools=tools, developer=developer, max_new_tokens=max_new_tokens, engine=engine,
+                         constrain=constrain, tool_choice=tool_choice)
     ok = True
     for res in (router.route(list(requests)) if requests else []): _print(res, raw); ok &= res['valid']
     if interactive:
