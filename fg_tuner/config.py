@@ -84,7 +84,7 @@ class DataConfig:
 @dataclass
 class TrainingConfig:
     "Trainer settings (fg_tuner.trainer); names follow transformers.TrainingArguments."
-    engine: str = 'auto' # auto | unsloth | hf (auto = unsloth on a CUDA GPU when installed, else hf)
+    engine: str = 'auto' # auto | unsloth | hf (auto = hf: transformers + PEFT, see fg_tuner.models.resolve_engine)
     output_dir: str = 'outputs' # runs go to OUTPUT_DIR/<run_name>/
     run_name: Optional[str] = None # None = derived from the experiment name and time
     num_train_epochs: float = 3.0 #

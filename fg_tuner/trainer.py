@@ -166,6 +166,7 @@ def _load_hf(cfg, path:str, dtype):
         raise
 
 def _load_unsloth(cfg, path:str, dtype):
+    print(f"Unsloth compiles its kernels on a machine's first run (minutes); caches: {models.compile_caches()['TORCHINDUCTOR_CACHE_DIR'].rsplit('/', 1)[0]}", flush=True)
     from unsloth import FastLanguageModel
     gc = 'unsloth' if cfg.training.gradient_checkpointing else False
     four = bool(cfg.model.load_in_4bit)
@@ -209,6 +210,7 @@ def training_arguments(cfg, run_dir, # resolved config, run folder
         gradient_checkpointing_kwargs={'use_reentrant': False} if t.gradient_checkpointing and engine == 'hf' else None,
         max_length=int(cfg.model.max_seq_length), packing=bool(t.packing), completion_only_loss=bool(t.completion_only_loss),
         pad_to_multiple_of=int(t.pad_to_multiple_of) if t.pad_to_multiple_of else None,
+        padding_free=False,   # explicit: Unsloth would otherwise switch it on, and compile a mask kernel per packed length (minutes each)
         report_to=report_to or 'none', disable_tqdm=not sys.stderr.isatty(), dataloader_num_workers=0,
         include_num_input_tokens_seen='non_padding',   # logs num_input_tokens_seen (summed over processes)
         ddp_find_unused_parameters=False)   # every LoRA weight gets a gradient: skip DDP's extra graph traversal per step
