@@ -377,9 +377,13 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
         say(f"skipped {train_stats['skipped_too_long']} training rows longer than model.max_seq_length={max_len} "
             f"(longest {train_stats['longest']} tokens)")
     if eval_ds is not None and len(eval_ds) == 0: eval_ds = None
+    from fg_tuner.shared_prefix import pick_sft_trainer    # imports TRL: after the engine is loaded
+    sft_class, shared_reason = pick_sft_trainer(cfg.training.shared_prefix, model, engine, train_ds, int(cfg.training.per_device_train_batch_size),
+                                                bool(cfg.training.packing), seed=int(cfg.training.seed))
+    say(f'shared prefix: {shared_reason}')
     info = {'base_model': base_path, 'base_model_name': cfg.model.name_or_path, 'engine': engine, 'engine_reason': engine_reason,
             'dtype': str(dtype).replace('torch.', ''), 'dtype_reason': dtype_reason, 'max_seq_length': max_len,
-            'chat_template': cfg.model.chat_template, 'loss_head': loss_head, 'completion_only_loss': co,
+            'chat_template': cfg.model.chat_template, 'loss_head': loss_head, 'completion_only_loss': co, 'shared_prefix': shared_reason,
             'lora': OmegaConf.to_container(cfg.lora), 'data': {**data_info, 'train': train_stats, 'test': eval_stats},
             'world_size': _world()[0], 'resumed_from': ckpt, 'status': 'running', 'started': time.strftime('%Y-%m-%d %H:%M:%S'),
             'host': platform.node(), 'versions': _versions()}
@@ -396,8 +400,8 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
                        max_new_tokens=int(cfg.eval.max_new_tokens), seed=int(cfg.training.seed),
                        out_path=run_dir/'samples.jsonl', unsloth=engine == 'unsloth'))
         with _quiet_datasets():
-            trainer = SFTTrainer(model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds, processing_class=tok,
-                                 callbacks=cbs + list(callbacks or []))
+            trainer = sft_class(model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds, processing_class=tok,
+                                callbacks=cbs + list(callbacks or []))
         for cb in (GpuMemoryCallback(), StepTimeCallback()): trainer.callback_handler.callbacks.insert(0, cb)   # before W&B reads the logs
         result = trainer.train(resume_from_checkpoint=ckpt)
         last_eval = next((h for h in reversed(trainer.state.log_history) if 'eval_loss' in h), None)
