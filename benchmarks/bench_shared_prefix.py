@@ -10,7 +10,9 @@ gradient checkpointing from the config defaults), each in its own process, on th
 converted with `data.distractors=0` (one tool set: every row starts with the same ~1,250-token developer turn), its
 training split only. Each run trains `--warmup` + `--steps` optimizer steps with `logging_steps=1`; the table gives
 the mean of the last `--steps` step times (`step_time_s` of `fg_tuner.callbacks.StepTimeCallback`, synchronised on a
-GPU), rows/s and non-padding tokens/s at that pace, the loss of every step (the same batches in both runs, so the
+GPU) and the process's CPU seconds per step (all threads, with OMP_WAIT_POLICY=PASSIVE so that waiting threads
+do not spin; on a shared CPU machine the steadier number), rows/s and
+non-padding tokens/s at the wall-clock pace, the loss of every step (the same batches in both runs, so the
 losses must agree), and the peak memory of the process (GPU: `torch.cuda.max_memory_allocated`; CPU: max RSS).
 Extra `key=value` arguments are config overrides for both runs (e.g. `training.gradient_checkpointing=false`).
 On a CPU, set OMP_NUM_THREADS (the threads the machine can give). The table is printed and written to
@@ -25,16 +27,24 @@ ROOT = Path(__file__).resolve().parents[1]
 def worker(a):
     "One training run in this process; its numbers go to `a.result` as JSON."
     import torch
+    from transformers import TrainerCallback
     from fg_tuner.config import load_config
     from fg_tuner.trainer import train
     if a.device == 'cpu': torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', '2')))
-    t0 = time.perf_counter()
-    run = train(load_config('base_config', json.loads(a.overrides)))
+
+    class CpuClock(TrainerCallback):
+        "CPU seconds of this process (all its threads) per optimizer step: on a shared machine, less noisy than wall time."
+        def __init__(self): self.t0, self.steps = None, []
+        def on_step_begin(self, args, state, control, **kw): self.t0 = time.process_time()
+        def on_step_end(self, args, state, control, **kw): self.steps.append(time.process_time() - self.t0)
+
+    clock, t0 = CpuClock(), time.perf_counter()
+    run = train(load_config('base_config', json.loads(a.overrides)), callbacks=[clock])
     m, ri = json.loads((run/'metrics.json').read_text()), json.loads((run/'run_info.json').read_text())
     hist = [h for h in m['log_history'] if 'loss' in h]
     Path(a.result).write_text(json.dumps({
         'shared_prefix': ri['shared_prefix'], 'dtype': ri['dtype'], 'engine': ri['engine'],
-        'step_s': [h['step_time_s'] for h in hist], 'loss': [h['loss'] for h in hist],
+        'step_s': [h['step_time_s'] for h in hist], 'cpu_s': clock.steps, 'loss': [h['loss'] for h in hist],
         'tokens': [h['num_input_tokens_seen'] for h in hist], 'wall_s': time.perf_counter() - t0,
         'peak_gpu_gib': torch.cuda.max_memory_allocated() / 2**30 if torch.cuda.is_available() else None,
         'max_rss_gib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20}))
@@ -60,18 +70,18 @@ def table(results:list, a, n_rows:int, plan:dict) -> str:
              f"of them (the prefix computed once saves {plan['saved_fraction']:.0%} of the token positions); mean of {a.steps} "
              f"step(s) after {a.warmup} warm-up step(s). Made by", '',
              f"    {'OMP_NUM_THREADS=' + os.environ.get('OMP_NUM_THREADS', '') + ' ' if a.device == 'cpu' else ''}python benchmarks/bench_shared_prefix.py {' '.join(sys.argv[1:])}", '',
-             '| training.shared_prefix | s/step | speed-up | rows/s | tokens/s | loss per step | peak memory GiB | dtype |',
-             '| --- | --- | --- | --- | --- | --- | --- | --- |']
-    base = None
+             '| training.shared_prefix | s/step | speed-up | CPU s/step | speed-up (CPU time) | rows/s | tokens/s | loss per step | peak memory GiB | dtype |',
+             '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |']
+    base = base_cpu = None
     for r in results:
         if 'error' in r:
-            lines.append(f"| {r['mode']} | failed: {r['error']} | | | | | | |"); continue
-        timed = r['step_s'][-a.steps:]
-        s = sum(timed) / len(timed)
-        base = base or s
+            lines.append(f"| {r['mode']} | failed: {r['error']} | | | | | | | | |"); continue
+        timed, cpu = r['step_s'][-a.steps:], r['cpu_s'][-a.steps:]
+        s, c = sum(timed) / len(timed), sum(cpu) / len(cpu)
+        base, base_cpu = base or s, base_cpu or c
         tok = (r['tokens'][-1] - (r['tokens'][-a.steps - 1] if len(r['tokens']) > a.steps else 0)) / a.steps
         mem = r['peak_gpu_gib'] if r['peak_gpu_gib'] is not None else r['max_rss_gib']
-        lines.append(f"| {r['mode']} | {s:.2f} | {base / s:.2f}x | {a.batch / s:.2f} | {tok / s:,.0f} | "
+        lines.append(f"| {r['mode']} | {s:.2f} | {base / s:.2f}x | {c:.1f} | {base_cpu / c:.2f}x | {a.batch / s:.2f} | {tok / s:,.0f} | "
                      f"{', '.join(f'{x:.4f}' for x in r['loss'])} | {mem:.1f} | {r['dtype']} |")
     return '\n'.join(lines)
 
@@ -99,7 +109,8 @@ def main(argv=None):
     a.device = a.device or ('cuda' if torch.cuda.is_available() else 'cpu')
     dtype = a.dtype or ('bf16' if a.device == 'cuda' else 'fp32')
     env = {**os.environ, 'WANDB_MODE': 'disabled', **({'CUDA_VISIBLE_DEVICES': ''} if a.device == 'cpu' else {})}
-    if a.device == 'cpu': env.setdefault('OMP_NUM_THREADS', '2')
+    if a.device == 'cpu':   # PASSIVE: idle OpenMP threads sleep instead of spinning, so CPU seconds count work
+        env.setdefault('OMP_NUM_THREADS', '2'); env.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
     if a.device == 'cuda': env['BENCH_GPU_NAME'] = torch.cuda.get_device_name(0)
     results = []
     with tempfile.TemporaryDirectory() as d:
