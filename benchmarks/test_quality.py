@@ -1,0 +1,129 @@
+"""Tests of the quality benchmark's data and report code (no model, no training; a few seconds).
+
+    python benchmarks/test_quality.py        # or: pytest benchmarks/test_quality.py
+
+The SGD and CLINC150 tests skip (printing why) when the shared datasets folder is absent.
+"""
+import json, sys, tempfile
+from pathlib import Path
+import quality_data as qd
+import bench_quality as bq
+from fg_tuner.dataset import convert, GENERIC_TOOLS
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED, _ = qd.find_shared(None, ROOT)
+
+def _tmp() -> Path: return Path(tempfile.mkdtemp(prefix='test_quality_'))
+
+def test_shuffled_copy():
+    "Shuffled prompts keep requests, labels and the set of declarations; only the order changes, and it changes."
+    d = _tmp()
+    conv = convert(ROOT/'data/raw/hr_routing.xlsx')
+    conv.write(d/'hr', dataset=False)
+    st = qd.shuffled_copy(d/'hr'/'test.jsonl', d/'hr'/'tools.json', d/'shuf.jsonl', seed=0)
+    a, b = qd.read_jsonl(d/'hr'/'test.jsonl'), qd.read_jsonl(d/'shuf.jsonl')
+    assert qd.same_rows(a, b) and st['rows'] == len(a) and st['unchanged_order'] == 0
+    for x, y in zip(a, b):
+        assert sorted(x['tools']) == sorted(y['tools']) and x['tools'] != y['tools']
+        assert x['completion'] == y['completion'] and x['prompt'] != y['prompt']
+        for name in x['tools']: assert f'declaration:{name}{{' in y['prompt']
+    assert qd.read_jsonl(d/'shuf.jsonl') == b   # seeded: the same file again
+    qd.shuffled_copy(d/'hr'/'test.jsonl', d/'hr'/'tools.json', d/'shuf2.jsonl', seed=0)
+    assert qd.read_jsonl(d/'shuf2.jsonl') == b
+    # a test file whose prompts format_example does not reproduce is refused
+    bad = [dict(r, prompt=r['prompt'].replace('<start_of_turn>user', '<start_of_turn>user x')) for r in a]
+    qd.write_jsonl(d/'bad.jsonl', bad)
+    try: qd.shuffled_copy(d/'bad.jsonl', d/'hr'/'tools.json', d/'x.jsonl')
+    except AssertionError as e: assert 'does not reproduce' in str(e)
+    else: raise AssertionError('a mismatching prompt was accepted')
+
+def test_subsample_and_pools():
+    d = _tmp()
+    rows = [{'i': i} for i in range(50)]
+    qd.write_jsonl(d/'a.jsonl', rows)
+    assert qd.subsample_jsonl(d/'a.jsonl', d/'b.jsonl', 10, seed=1) == 10
+    got = [r['i'] for r in qd.read_jsonl(d/'b.jsonl')]
+    assert got == sorted(got) and len(set(got)) == 10
+    assert qd.subsample_jsonl(d/'a.jsonl', d/'c.jsonl', 100) == 50
+    p = qd.generic_pools(d/'pools')
+    names = lambda f: {t['function']['name'] for t in json.loads(Path(f).read_text())}
+    tr, te = names(p['pool_train']), names(p['pool_test'])
+    assert not (tr & te) and len(tr) + len(te) == len(GENERIC_TOOLS)
+
+def test_sgd():
+    if SHARED is None or not (SHARED/'sgd').is_dir(): print('skip test_sgd: no shared sgd/ folder'); return
+    d = _tmp()
+    m = qd.build_sgd(SHARED/'sgd', d/'a', min_tools=20, train_per_tool=15, max_test=120, seed=3)
+    assert m['router_tools'] >= 20 and m['train_rows'] <= 15 * m['router_tools']
+    assert max(m['train_rows_per_tool'].values()) <= 15
+    dom = lambda s: s.rsplit('_', 1)[0]
+    assert len({dom(s) for s in m['router_services']}) == len(m['router_services'])          # one service per domain
+    assert not set(m['unseen_services']) & set(m['router_services'])
+    pools = m['distractor_pool_train'] + m['distractor_pool_test']
+    assert pools and not set(pools) & set(m['router_services'])
+    assert not {dom(s) for s in m['distractor_pool_train']} & {dom(s) for s in m['distractor_pool_test']}
+    rd = lambda f: [r for r in __import__('csv').DictReader(open(d/'a'/f, encoding='utf-8'))]
+    train, test, unseen = rd('train.csv'), rd('dev_router.csv'), rd('dev_unseen.csv')
+    assert len(test) == 120 and len(unseen) == 120
+    assert not {qd.norm_prompt(r['User Prompt']) for r in train} & {qd.norm_prompt(r['User Prompt']) for r in test}
+    assert {r['service'] for r in test} <= set(m['testable_services']) and {r['service'] for r in unseen} <= set(m['unseen_services'])
+    assert all(r['Tool Name'].startswith(r['service'] + '_') for r in train + test + unseen)
+    # the converter accepts the files; unseen test prompts declare only the unseen services' tools
+    cu = convert(d/'a'/'dev_unseen.csv', tools=str(d/'a'/'unseen_tools.json'), test_size=0)
+    assert not cu.test and len(cu.train) + len(cu.rejects) == 120
+    assert all(t.split('_')[0] + '_' + t.split('_')[1] in m['unseen_services'] for t in cu.train[0]['tools'])
+    # seeded: the same files again
+    qd.build_sgd(SHARED/'sgd', d/'b', min_tools=20, train_per_tool=15, max_test=120, seed=3)
+    for f in ('train.csv', 'dev_router.csv', 'dev_unseen.csv', 'router_tools.json', 'pool_test.json'):
+        assert (d/'a'/f).read_bytes() == (d/'b'/f).read_bytes(), f
+
+def test_clinc():
+    if SHARED is None or not (SHARED/'clinc150').is_dir(): print('skip test_clinc: no shared clinc150/ folder'); return
+    d = _tmp()
+    m = qd.build_clinc(SHARED/'clinc150', d, domain='banking', train_per_tool=5, oos_train=7, max_test=40, oos_test=9)
+    assert m['tools'] == 15 and m['train_rows'] == 15 * 5 + 7 and m['train_out_of_scope'] == 7
+    assert m['test_rows'] == 49 and m['test_out_of_scope'] == 9
+    c = convert(d/'test.csv', tools=str(d/'tools.json'), test_size=0)
+    assert len(c.train) == 49 and sum(r['tool_name'] is None for r in c.train) == 9
+    assert all(r['tool_arguments'] == {} for r in c.train)
+    pool = {t['function']['name'] for t in json.loads((d/'pool_test.json').read_text())}
+    assert not pool & {t.name for t in c.tools}
+
+def test_cli_parsing_and_keys():
+    a = bq.parse(['--matrix', 'gpu12'])
+    assert a.matrix[0] == ('default', bq.DATASETS) and ('handtuned', ['sgd_router', 'sgd_unseen']) in a.matrix
+    a = bq.parse(['--configs', 'default,sweep', '--datasets', 'hr_routing'])
+    assert a.matrix == [(c, ['hr_routing']) for c in ['default'] + bq.CONFIG_GROUPS['sweep']]
+    s = bq.parse(['--smoke'])
+    assert s.model == 'tiny' and s.matrix == [('default', bq.DATASETS)] and 'training.max_steps=2' in s.smoke_overrides
+    assert bq.parse(['--smoke', '--model', 'x', '--configs', 'handtuned']).model == 'x'
+    ds = {'name': 'hr_routing', 'params': {'seed': 0}}
+    k = bq.row_key(bq.setup_of(a), ds, bq.TEST_AS_IS, 'default')
+    assert k == bq.row_key(bq.setup_of(a), ds, bq.TEST_AS_IS, 'default') and k != bq.row_key(bq.setup_of(s), ds, bq.TEST_AS_IS, 'default')
+    assert bq.q_work('data.input=/w/x/train.jsonl', '/w') == 'data.input=$WORK/x/train.jsonl'
+    assert bq.q_work('a b', '/w') == "'a b'" and bq.q_work('/w/a b', '/w') == '"$WORK/a b"'
+    cmd = bq.bench_command(bq.parse(['--model', '/tmp/standin', '--matrix', 'gpu12', '--time-limit', '500', '--set', 'a.b=1']), 'clinc150', 'default')
+    assert cmd == 'python3 benchmarks/bench_quality.py --model /tmp/standin --set a.b=1 --datasets clinc150 --configs default', cmd
+
+def test_augment_config():
+    "The `augment` config converts with data.augment=3 and is part of the sweep; augmented rows equal to a test request are dropped."
+    assert bq.CONFIGS['augment'] == ['data.augment=3'] and 'augment' in bq.CONFIG_GROUPS['sweep']
+    a = bq.parse(['--configs', 'augment', '--datasets', 'hr_routing'])
+    assert a.matrix == [('augment', ['hr_routing'])]
+    c = convert(ROOT/'data/raw/hr_routing.xlsx', augment=3)
+    new = [r for r in c.train if 'augmented_from' in r]
+    assert new and c.report['augmented']['rows'] == len(new) and c.report['train'] == len(c.train) - len(new)
+    tests = [{'user_content': new[0]['user_content'].upper()}, {'user_content': c.train[0]['user_content']}]
+    kept, dropped = bq.drop_test_requests(c.train, tests)
+    assert dropped == 1 and new[0] not in kept and c.train[0] in kept and len(kept) == len(c.train) - 1
+
+def test_shared_absent_skips():
+    a = bq.parse(['--shared', '/nonexistent/datasets', '--work', str(_tmp()), '--datasets', 'sgd_router,clinc150,hr_routing'])
+    specs, skipped = bq.prepare_datasets(a, ['sgd_router', 'clinc150', 'hr_routing'])
+    assert set(skipped) == {'sgd_router', 'clinc150'} and 'sgd/' in skipped['sgd_router'] and '--shared' in skipped['clinc150']
+    assert set(specs) == {'hr_routing'}
+
+if __name__ == '__main__':
+    for name, fn in list(globals().items()):
+        if name.startswith('test_') and callable(fn): fn(); print(f'ok {name}')
+    sys.exit(0)
