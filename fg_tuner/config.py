@@ -105,6 +105,7 @@ class TrainingConfig:
     completion_only_loss: bool = True # loss on the model turn only
     packing: bool = False #
     pad_to_multiple_of: Optional[int] = 64 # pad each batch's length up to a multiple of this (fewer distinct shapes: faster GPU steps, see benchmarks/ddp.md); null = to the longest row
+    shared_prefix: str = 'auto' # auto | on | off: rows sharing a prefix (the tool declarations) compute it once per batch (fg_tuner.shared_prefix)
 
 # %% ../nbs/05_config.ipynb #d5c640e1
 @dataclass
@@ -156,6 +157,7 @@ _CHOICES = {
     'model.attn_implementation': ['sdpa', 'eager', 'flash_attention_2'],
     'lora.bias': ['none', 'all', 'lora_only'],
     'training.engine': ['auto', 'unsloth', 'hf'],
+    'training.shared_prefix': ['auto', 'on', 'off'],
     'logging.wandb_mode': ['auto', 'online', 'offline', 'disabled'],
 }
 _RANGES = { # key: (low, high, low inclusive, high inclusive); None = unbounded
@@ -175,6 +177,8 @@ def validate_config(cfg:DictConfig) -> DictConfig:
     if missing: raise ConfigError(f"missing required value {missing[0]}: set it in a config file or pass {missing[0]}=...")
     if str(cfg.model.dtype).lower() in _FP16:
         raise ConfigError(f"model.dtype={cfg.model.dtype!r} is refused: Gemma 3 overflows in float16; use bf16 (or fp32 where bf16 is unavailable)")
+    sp = str(cfg.training.shared_prefix)
+    cfg.training.shared_prefix = {'True': 'on', 'False': 'off'}.get(sp, sp)   # YAML reads a bare on/off as a boolean
     for key, ok in _CHOICES.items():
         v = OmegaConf.select(cfg, key)
         if v not in ok: raise ConfigError(f"{key}={v!r} is not one of {ok}")
