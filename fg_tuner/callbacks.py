@@ -19,12 +19,14 @@ __all__ = ['wandb_mode', 'setup_wandb', 'finish_wandb', 'gpu_memory', 'GpuMemory
 
 # %% ../nbs/60_callbacks.ipynb #9159479e
 def wandb_mode(requested:str='auto') -> str:
-    "Resolve `logging.wandb_mode`: `auto` is `online` when `WANDB_API_KEY` is set, else `offline`."
+    "Resolve `logging.wandb_mode`: `auto` follows `$WANDB_MODE` when set, else `online` with `WANDB_API_KEY`, else `offline`."
     m = str(requested).lower()
     if m not in ('auto', 'online', 'offline', 'disabled'):
         raise ConfigError(f"logging.wandb_mode={requested!r} is not one of auto, online, offline, disabled")
-    if m == 'auto': return 'online' if os.environ.get('WANDB_API_KEY') else 'offline'
-    return m
+    if m != 'auto': return m
+    env = os.environ.get('WANDB_MODE', '').lower()
+    if env in ('online', 'offline', 'disabled', 'dryrun'): return 'offline' if env == 'dryrun' else env
+    return 'online' if os.environ.get('WANDB_API_KEY') else 'offline'
 
 # %% ../nbs/60_callbacks.ipynb #c023ed95
 def setup_wandb(cfg, # the resolved run config (DictConfig or dict)
@@ -37,7 +39,10 @@ def setup_wandb(cfg, # the resolved run config (DictConfig or dict)
     mode = wandb_mode(log['wandb_mode'])
     if mode == 'disabled': return []
     try: import wandb
-    except ImportError: raise ConfigError("logging.wandb_mode needs the wandb package: pip install wandb, or set logging.wandb_mode=disabled") from None
+    except ImportError:
+        if str(log['wandb_mode']).lower() == 'auto':    # nobody asked for W&B: go on without it, and say so
+            print('note: wandb is not installed, so this run is not logged to W&B (pip install wandb)'); return []
+        raise ConfigError("logging.wandb_mode needs the wandb package: pip install wandb, or set logging.wandb_mode=disabled") from None
     run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
     config = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else dict(cfg)
     os.environ.setdefault('WANDB_LOG_MODEL', 'false')   # never upload checkpoints as artifacts

@@ -84,7 +84,7 @@ class DataConfig:
 @dataclass
 class TrainingConfig:
     "Trainer settings (fg_tuner.trainer); names follow transformers.TrainingArguments."
-    engine: str = 'auto' # auto | unsloth | hf (auto = unsloth on a CUDA GPU when installed, else hf)
+    engine: str = 'auto' # auto | unsloth | hf (auto = hf: transformers + PEFT, see fg_tuner.models.resolve_engine)
     output_dir: str = 'outputs' # runs go to OUTPUT_DIR/<run_name>/
     run_name: Optional[str] = None # None = derived from the experiment name and time
     num_train_epochs: float = 3.0 #
@@ -105,6 +105,7 @@ class TrainingConfig:
     completion_only_loss: bool = True # loss on the model turn only
     packing: bool = False #
     pad_to_multiple_of: Optional[int] = 64 # pad each batch's length up to a multiple of this (fewer distinct shapes: faster GPU steps, see benchmarks/ddp.md); null = to the longest row
+    shared_prefix: str = 'auto' # auto | on | off: rows sharing a prefix (the tool declarations) compute it once per batch (fg_tuner.shared_prefix)
 
 # %% ../nbs/05_config.ipynb #d5c640e1
 @dataclass
@@ -156,6 +157,7 @@ _CHOICES = {
     'model.attn_implementation': ['sdpa', 'eager', 'flash_attention_2'],
     'lora.bias': ['none', 'all', 'lora_only'],
     'training.engine': ['auto', 'unsloth', 'hf'],
+    'training.shared_prefix': ['auto', 'on', 'off'],
     'logging.wandb_mode': ['auto', 'online', 'offline', 'disabled'],
 }
 _RANGES = { # key: (low, high, low inclusive, high inclusive); None = unbounded
@@ -175,6 +177,8 @@ def validate_config(cfg:DictConfig) -> DictConfig:
     if missing: raise ConfigError(f"missing required value {missing[0]}: set it in a config file or pass {missing[0]}=...")
     if str(cfg.model.dtype).lower() in _FP16:
         raise ConfigError(f"model.dtype={cfg.model.dtype!r} is refused: Gemma 3 overflows in float16; use bf16 (or fp32 where bf16 is unavailable)")
+    sp = str(cfg.training.shared_prefix)
+    cfg.training.shared_prefix = {'True': 'on', 'False': 'off'}.get(sp, sp)   # YAML reads a bare on/off as a boolean
     for key, ok in _CHOICES.items():
         v = OmegaConf.select(cfg, key)
         if v not in ok: raise ConfigError(f"{key}={v!r} is not one of {ok}")

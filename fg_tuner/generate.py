@@ -15,7 +15,8 @@ from .runs import model_kind, base_model_of
 from .constrain import ToolConstraint, ToolLogitsProcessor, llama_logits_processor
 
 # %% auto #0
-__all__ = ['cut_at_stop', 'common_prefix', 'attention_masks', 'decode_shared', 'HFGenerator', 'GGUFGenerator', 'load_generator']
+__all__ = ['cut_at_stop', 'common_prefix', 'attention_masks', 'StaticKV', 'decode_shared', 'HFGenerator', 'GGUFGenerator',
+           'load_generator']
 
 # %% ../nbs/45_generate.ipynb #8c47b4c7
 def cut_at_stop(text:str, stops=STOP_SEQUENCES) -> str:
@@ -67,50 +68,91 @@ def _step(core, ids, qpos, kpos, kvalid, cache):
     m = attention_masks(qpos, kpos, kvalid, core.config, core.lm_head.weight.dtype)
     return core.model(input_ids=ids, position_ids=qpos, attention_mask=m, past_key_values=cache, use_cache=True).last_hidden_state
 
+# %% ../nbs/45_generate.ipynb #9b7b5f92
+class StaticKV:
+    "Fixed-size key/value buffers per layer, written in place at positions `idx` (a device tensor): a cache for CUDA graphs."
+    def __init__(self, rows:int, length:int): self.rows, self.length, self.keys, self.values, self.idx = rows, length, {}, {}, None
+    def update(self, key_states, value_states, layer_idx:int, *args, **kwargs):
+        "Write this step's keys/values at `idx` and return the whole buffers (attention masks hide what is not written)."
+        if layer_idx not in self.keys:
+            b, h, _, d = key_states.shape
+            self.keys[layer_idx] = key_states.new_zeros(self.rows, h, self.length, d)
+            self.values[layer_idx] = value_states.new_zeros(self.rows, h, self.length, value_states.shape[-1])
+        self.keys[layer_idx].index_copy_(2, self.idx, key_states)
+        self.values[layer_idx].index_copy_(2, self.idx, value_states)
+        return self.keys[layer_idx], self.values[layer_idx]
+    def get_seq_length(self, layer_idx:int=0) -> int: return 0   # positions are always given explicitly
+
+# %% ../nbs/45_generate.ipynb #f0c549d2
+def _decode_step(core, st:dict):
+    "One decoding step on the state buffers `st` (in place): record the new key's position, run all layers, logits out."
+    import torch
+    st['kpos'].index_copy_(1, st['cache'].idx, st['qpos']); st['kvalid'].index_copy_(1, st['cache'].idx, st['live'])
+    h = _step(core, st['ids'], st['qpos'], st['kpos'], st['kvalid'], st['cache'])
+    st['logits'].copy_(_logits(core, h[:, 0]).float())
+
+def _graph_step(core, st:dict):
+    "The step as a replayable CUDA graph (its first run is the capture's warm-up), or None where capture fails."
+    import torch
+    try:
+        s = torch.cuda.Stream(); s.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(s): _decode_step(core, st)            # warm-up: this is the step, really computed
+        torch.cuda.current_stream().wait_stream(s)
+        g = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(g): _decode_step(core, st)             # recorded, not run
+        return g
+    except Exception as e:                                            # eager from here on, and say why once
+        print(f'note: decoding without CUDA graphs ({type(e).__name__}: {str(e).splitlines()[0][:120]})')
+        return None
+
 # %% ../nbs/45_generate.ipynb #e7cf7649
 def decode_shared(model, # a causal LM (PEFT-wrapped or not) in eval mode
                   prefix:list, # the token ids every row starts with (may be empty)
                   suffixes:list, # each row's remaining prompt token ids (each non-empty)
                   max_new_tokens:int, # generation budget per row
                   stop_ids, # token ids that end an answer (kept out of the output)
-                  processor=None) -> list: # called as `processor(ids (B, 1+t), scores (B, V))` before each choice (constraints)
+                  processor=None, # called as `processor(ids (B, 1+t), scores (B, V))` before each choice (constraints)
+                  graphs:bool|None=None) -> list: # CUDA graphs for the decoding steps (None: on a GPU)
     "Greedy answers (token-id lists) for `prefix + suffix` of every row, the prefix computed once."
     import torch
     from transformers import DynamicCache
     core = _core(model); dev = core.lm_head.weight.device
     B, Lp, lens = len(suffixes), len(prefix), [len(s) for s in suffixes]
-    S, stops = max(lens), torch.tensor(sorted(set(stop_ids)), device=dev)
-    cache = DynamicCache()       # every layer keeps every key: the sliding window is in the masks
-    kpos, kvalid = torch.zeros(1, 0, dtype=torch.long, device=dev), torch.zeros(1, 0, dtype=torch.bool, device=dev)
-    if Lp:
-        p = torch.arange(Lp, device=dev)[None]
-        kpos, kvalid = p, torch.ones(1, Lp, dtype=torch.bool, device=dev)
-        _step(core, torch.tensor([prefix], device=dev), p, kpos, kvalid, cache)
-        cache.batch_repeat_interleave(B)
-        kpos, kvalid = kpos.expand(B, -1), kvalid.expand(B, -1)
+    S, stops, stop_set = max(lens), torch.tensor(sorted(set(stop_ids)), device=dev), set(stop_ids)
+    K = Lp + S + max_new_tokens
+    cache = StaticKV(B, K)
+    kpos, kvalid = torch.zeros(B, K, dtype=torch.long, device=dev), torch.zeros(B, K, dtype=torch.bool, device=dev)
+    if Lp:                                   # the prefix once (batch 1), then copied into every row's buffers
+        p, pre = torch.arange(Lp, device=dev)[None], DynamicCache()
+        _step(core, torch.tensor([prefix], device=dev), p, p, torch.ones(1, Lp, dtype=torch.bool, device=dev), pre)
+        for i, layer in enumerate(pre.layers):
+            cache.idx = torch.arange(Lp, device=dev)
+            cache.update(layer.keys.expand(B, -1, -1, -1), layer.values.expand(B, -1, -1, -1), i)
+        kpos[:, :Lp], kvalid[:, :Lp] = p, True
     ids = torch.tensor([s + [0] * (S - len(s)) for s in suffixes], device=dev)
     real = torch.arange(S, device=dev)[None] < torch.tensor(lens, device=dev)[:, None]
     qpos = torch.where(real, Lp + torch.arange(S, device=dev)[None], Lp + S)   # padding queries see everything real
-    kpos, kvalid = torch.cat([kpos, qpos], 1), torch.cat([kvalid, real], 1)
-    h = _step(core, ids, qpos, kpos, kvalid, cache)
-    h = h[torch.arange(B, device=dev), torch.tensor(lens, device=dev) - 1]
-    nxt_pos = Lp + torch.tensor(lens, device=dev)
+    kpos[:, Lp:Lp + S], kvalid[:, Lp:Lp + S], cache.idx = qpos, real, torch.arange(Lp, Lp + S, device=dev)
+    h = _step(core, ids, qpos, kpos, kvalid, cache)[torch.arange(B, device=dev), torch.tensor(lens, device=dev) - 1]
+    st = {'cache': cache, 'kpos': kpos, 'kvalid': kvalid, 'ids': torch.zeros(B, 1, dtype=torch.long, device=dev),
+          'qpos': (Lp + torch.tensor(lens, device=dev))[:, None], 'live': torch.ones(B, 1, dtype=torch.bool, device=dev),
+          'logits': _logits(core, h).float()}
+    cache.idx = torch.tensor([Lp + S], device=dev)
+    use_graph, graph = (dev.type == 'cuda') if graphs is None else graphs, None
     out, done = torch.zeros(B, 1, dtype=torch.long, device=dev), torch.zeros(B, dtype=torch.bool, device=dev)
     for t in range(max_new_tokens):
-        scores = _logits(core, h).float()
-        if processor is not None: scores = processor(out, scores)
+        scores = st['logits'] if processor is None else processor(out, st['logits'])
         tok = scores.argmax(-1).masked_fill(done, 0)
         out = torch.cat([out, tok[:, None]], 1)
         done = done | torch.isin(tok, stops)
-        if bool(done.all()) or t == max_new_tokens - 1: break
-        q = (nxt_pos + t)[:, None]
-        kpos, kvalid = torch.cat([kpos, q], 1), torch.cat([kvalid, ~done[:, None]], 1)
-        h = _step(core, tok[:, None], q, kpos, kvalid, cache)[:, 0]
-    res = []
-    for row in out[:, 1:].tolist():
-        k = next((i for i, x in enumerate(row) if x in set(stop_ids)), len(row))
-        res.append(row[:k])
-    return res
+        if t == max_new_tokens - 1 or bool(done.all()): break
+        if t: st['qpos'].add_(1); cache.idx.add_(1)
+        st['ids'].copy_(tok[:, None]); st['live'].copy_(~done[:, None])
+        if t == 0 and use_graph: graph = _graph_step(core, st)       # runs step 0 itself (the capture's warm-up)
+        elif graph is not None: graph.replay()
+        else: _decode_step(core, st)
+        if t == 0 and use_graph and graph is None: _decode_step(core, st)   # capture failed: run the step (again: it is idempotent)
+    return [next((r[:k] for k, x in enumerate(r) if x in stop_set), r) for r in out[:, 1:].tolist()]
 
 # %% ../nbs/45_generate.ipynb #bda146a9
 class HFGenerator:

@@ -15,7 +15,7 @@ __all__ = ['DEFAULT_MODEL', 'STANDIN_REQUIREMENT', 'ALIASES', 'STANDIN_HINT', 'S
            'standin_gguf', 'stop_token_ids', 'check_function_tokens', 'build_function_tokenizer',
            'function_tokenizer_dir', 'build_standin', 'standin_dir', 'build_tiny_model', 'tiny_model_dir',
            'resolve_model', 'load_tokenizer', 'load_model', 'offline_tokenizer', 'load_tokenizer_for', 'pick_dtype',
-           'unsloth_status', 'resolve_engine', 'standin_command', 'tiny_command', 'check_command']
+           'compile_caches', 'unsloth_status', 'resolve_engine', 'standin_command', 'tiny_command', 'check_command']
 
 # %% ../nbs/25_models.ipynb #ced0f745
 DEFAULT_MODEL = 'google/functiongemma-270m-it'
@@ -369,10 +369,16 @@ def pick_dtype(requested:str='auto', # auto | bf16 | fp32 (fp16 spellings fall b
     return torch.float32, 'fp32 on CPU'
 
 # %% ../nbs/25_models.ipynb #b125b387
+def compile_caches() -> dict:
+    "Where torch.compile, Triton and Unsloth keep what they compile: fg_tuner's cache (a machine's second run starts warm)."
+    c = cache_dir()/'compile'
+    return {'TORCHINDUCTOR_CACHE_DIR': str(c/'inductor'), 'TRITON_CACHE_DIR': str(c/'triton'), 'UNSLOTH_COMPILE_LOCATION': str(c/'unsloth')}
+
 def unsloth_status() -> tuple:
     "`(available, reason)`: whether Unsloth can be used here (CUDA present and `import unsloth` works)."
     import torch
     if not torch.cuda.is_available(): return False, 'no CUDA GPU'
+    for k, v in compile_caches().items(): os.environ.setdefault(k, v)   # before anything compiles; a user's own setting wins
     try: importlib.import_module('unsloth')
     except Exception as e: return False, f'unsloth does not import ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""})'
     return True, 'CUDA GPU and unsloth available'
@@ -382,12 +388,11 @@ def resolve_engine(requested:str='auto') -> tuple:
     req = str(requested).lower()
     if req == 'hf': return 'hf', 'transformers + PEFT (training.engine=hf)'
     if req not in ('auto', 'unsloth'): raise ConfigError(f"training.engine={requested!r} is not one of auto, unsloth, hf")
+    if req == 'auto': return 'hf', 'transformers + PEFT (training.engine=auto; see the notes above, and choose Unsloth with training.engine=unsloth)'
     ok, why = unsloth_status()
     if ok: return 'unsloth', f'Unsloth ({why})'
-    if req == 'unsloth':
-        raise ConfigError(f"training.engine=unsloth is not available: {why}; install the GPU extras "
-                          "(pip install 'fg_tuner[gpu]') on a CUDA machine, or use training.engine=hf (or auto)")
-    return 'hf', f'transformers + PEFT ({why}, so not Unsloth)'
+    raise ConfigError(f"training.engine=unsloth is not available: {why}; install the GPU extras "
+                      "(pip install 'fg_tuner[gpu]') on a CUDA machine, or use training.engine=hf (or auto)")
 
 # %% ../nbs/25_models.ipynb #929a8df8
 def standin_command(*, out:str, # folder to create

@@ -166,6 +166,7 @@ def _load_hf(cfg, path:str, dtype):
         raise
 
 def _load_unsloth(cfg, path:str, dtype):
+    print(f"Unsloth compiles its kernels on a machine's first run (minutes); caches: {models.compile_caches()['TORCHINDUCTOR_CACHE_DIR'].rsplit('/', 1)[0]}", flush=True)
     from unsloth import FastLanguageModel
     gc = 'unsloth' if cfg.training.gradient_checkpointing else False
     four = bool(cfg.model.load_in_4bit)
@@ -209,6 +210,7 @@ def training_arguments(cfg, run_dir, # resolved config, run folder
         gradient_checkpointing_kwargs={'use_reentrant': False} if t.gradient_checkpointing and engine == 'hf' else None,
         max_length=int(cfg.model.max_seq_length), packing=bool(t.packing), completion_only_loss=bool(t.completion_only_loss),
         pad_to_multiple_of=int(t.pad_to_multiple_of) if t.pad_to_multiple_of else None,
+        padding_free=False,   # explicit: Unsloth would otherwise switch it on, and compile a mask kernel per packed length (minutes each)
         report_to=report_to or 'none', disable_tqdm=not sys.stderr.isatty(), dataloader_num_workers=0,
         include_num_input_tokens_seen='non_padding',   # logs num_input_tokens_seen (summed over processes)
         ddp_find_unused_parameters=False)   # every LoRA weight gets a gradient: skip DDP's extra graph traversal per step
@@ -309,7 +311,8 @@ def run_record(cfg, base_path:str, engine:tuple, dtype:tuple, loss_head:str, dat
             'host': platform.node(), 'versions': _versions()}
 
 # %% ../nbs/65_trainer.ipynb #30ab23f9
-def make_trainer(cfg, model, tok, run:RunFolder, train_ds, eval_ds, test_rows:list, engine:str, dtype, report_to:list, callbacks=()):
+def make_trainer(cfg, model, tok, run:RunFolder, train_ds, eval_ds, test_rows:list, engine:str, dtype, report_to:list, callbacks=(),
+                 sft_class=None): # None: TRL's `SFTTrainer` (see `fg_tuner.shared_prefix.pick_sft_trainer`)
     "The `SFTTrainer` of a run, with the loss-plot and sample-generation callbacks (and GPU memory and step time first)."
     from trl import SFTTrainer
     from fg_tuner.callbacks import GpuMemoryCallback, StepTimeCallback, LossPlotCallback, SampleGenerationCallback
@@ -320,8 +323,8 @@ def make_trainer(cfg, model, tok, run:RunFolder, train_ds, eval_ds, test_rows:li
                    max_new_tokens=int(cfg.eval.max_new_tokens), seed=int(cfg.training.seed),
                    out_path=run.samples_file, unsloth=engine == 'unsloth'))
     with _quiet_datasets():
-        trainer = SFTTrainer(model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds, processing_class=tok,
-                             callbacks=cbs + list(callbacks or []))
+        trainer = (sft_class or SFTTrainer)(model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds, processing_class=tok,
+                                            callbacks=cbs + list(callbacks or []))
     for cb in (GpuMemoryCallback(), StepTimeCallback()): trainer.callback_handler.callbacks.insert(0, cb)   # before W&B reads the logs
     return trainer
 
@@ -364,11 +367,15 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
     from fg_tuner.callbacks import setup_wandb, finish_wandb
     loss_head = ensure_loss_head()
     train_ds, eval_ds, test_rows, data_info = prepare_datasets(cfg, tok, main, say)
-    info = run_record(cfg, base_path, engine, dtype, loss_head, data_info, ckpt)
+    from fg_tuner.shared_prefix import pick_sft_trainer    # imports TRL: after the engine is loaded
+    sft_class, shared = pick_sft_trainer(cfg.training.shared_prefix, model, engine[0], train_ds, int(cfg.training.per_device_train_batch_size),
+                                         bool(cfg.training.packing), seed=int(cfg.training.seed))
+    say(f'shared prefix: {shared}')
+    info = {**run_record(cfg, base_path, engine, dtype, loss_head, data_info, ckpt), 'shared_prefix': shared}
     if main: run.save(cfg=cfg, info=info)
     report_to = setup_wandb(cfg, run.path) if main else []
     try:
-        trainer = make_trainer(cfg, model, tok, run, train_ds, eval_ds, test_rows, engine[0], dtype[0], report_to, callbacks)
+        trainer = make_trainer(cfg, model, tok, run, train_ds, eval_ds, test_rows, engine[0], dtype[0], report_to, callbacks, sft_class)
         result = trainer.train(resume_from_checkpoint=ckpt)
         finish_run(trainer, result, run, tok, eval_ds, info, t0, say)
     finally:
