@@ -122,7 +122,7 @@ class LoggingConfig:
 @dataclass
 class EvalConfig:
     "Evaluation (fg_tuner.evaluate)."
-    batch_size: int = 64 # prompts decoded together (transformers; their shared prefix is computed once per batch)
+    batch_size: Optional[int] = None # prompts decoded together (transformers: their shared prefix is computed once per batch); None: 256 on a GPU, 32 on CPU
     max_new_tokens: int = 128 # generation budget per answer
     limit: Optional[int] = None # evaluate only the first N test rows
     worst_errors: int = 20 # how many failures to show in the report

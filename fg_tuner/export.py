@@ -345,7 +345,7 @@ def export(run, # the run folder (or its adapter folder)
            greedy:bool=False, # Ollama: temperature 0 instead of Google's recommended sampling
            dtype:str='bf16', # merged weights: bf16 | fp32
            threads:int|None=None, # CPU threads for quantizing and llama.cpp evaluation
-           batch_size:int=EvalConfig.batch_size, max_new_tokens:int=EvalConfig.max_new_tokens, n_ctx:int=4096) -> dict:
+           batch_size:int|None=EvalConfig.batch_size, max_new_tokens:int=EvalConfig.max_new_tokens, n_ctx:int=4096) -> dict:
     "Export a trained run to the requested formats, validate them, and write `export.json` (+ `validation.md`)."
     kind, adapter = model_kind(run)
     if kind != 'adapter': raise ModelLoadError(f'{run}: not a training run (no adapter/adapter_config.json)')

@@ -198,7 +198,7 @@ def training_arguments(cfg, run_dir, # resolved config, run folder
     return SFTConfig(
         output_dir=str(run_dir), run_name=Path(run_dir).name, seed=int(t.seed), data_seed=int(t.seed),
         num_train_epochs=float(t.num_train_epochs), max_steps=int(t.max_steps),
-        per_device_train_batch_size=int(t.per_device_train_batch_size), per_device_eval_batch_size=int(cfg.eval.batch_size),
+        per_device_train_batch_size=int(t.per_device_train_batch_size), per_device_eval_batch_size=int(cfg.eval.batch_size or t.per_device_train_batch_size),
         gradient_accumulation_steps=int(t.gradient_accumulation_steps), learning_rate=float(t.learning_rate),
         lr_scheduler_type=str(t.lr_scheduler_type), warmup_steps=min(warm, 0.999) if warm > 0 else 0,
         weight_decay=float(t.weight_decay), optim=str(t.optim),
