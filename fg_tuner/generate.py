@@ -178,7 +178,7 @@ class HFGenerator:
 
 # %% ../nbs/45_generate.ipynb #938d8258
 @patch(cls_method=True)
-def load(cls:HFGenerator, path, # adapter folder, run folder or merged model folder
+def load(cls:HFGenerator, path, # adapter folder, run folder (LoRA or full fine-tune) or merged model folder
          engine:str='auto', # auto or hf: transformers (shared-prefix decoding); unsloth: Unsloth's inference mode
          dtype:str='auto', # auto (fp32 on CPU, bf16 on GPU) | bf16 | fp32
          max_seq_length:int=2048, # Unsloth only
