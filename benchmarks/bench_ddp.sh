@@ -58,7 +58,10 @@ for N in $GPUS; do
   RUN="ddp_${N}gpu_${TS}"
   ARGS=(main.py --config-name base_config "experiments=$EXP" "training.output_dir=$BENCH_ROOT" "training.run_name=$RUN"
         "training.per_device_train_batch_size=$B" training.gradient_accumulation_steps=1
-        "training.logging_steps=${LOGGING_STEPS:-2}" logging.wandb_mode=disabled ${POS[@]+"${POS[@]}"})
+        "training.logging_steps=${LOGGING_STEPS:-2}" logging.wandb_mode=disabled
+        # the settings of the reports made before the recipe (fg_tuner.recipe) chose them: LoRA r16, 3 epochs, lr 2e-4, no validation
+        training.method=lora lora.r=16 lora.alpha=32 training.num_train_epochs=3 training.learning_rate=2e-4
+        training.warmup_ratio=0.05 data.val_size=0 ${POS[@]+"${POS[@]}"})
   DEVICES="$(seq -s, 0 $((N - 1)))"
   if [ "$N" -gt 1 ]; then
     CMD=("$PY" -m accelerate.commands.launch --config_file scripts/accelerate_ddp.yaml --num_processes "$N" "${ARGS[@]}")

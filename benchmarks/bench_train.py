@@ -160,6 +160,8 @@ def main(argv=None):
                 f'training.output_dir={json.dumps(str(tmp/"runs"))}', f'training.run_name={run_name}',
                 f'training.max_steps={a.steps}', f'training.per_device_train_batch_size={a.batch}', 'training.gradient_accumulation_steps=1',
                 f'training.learning_rate={a.lr}', 'training.logging_steps=5', f'training.save_steps={10**9}',
+                # the engines' LoRA speed as before the recipe (fg_tuner.recipe): fixed rank and warmup, no validation generation
+                'training.method=lora', 'lora.r=16', 'lora.alpha=32', 'training.warmup_ratio=0.05', 'data.val_size=0',
                 'logging.wandb_mode=disabled', 'logging.sample_generations=0'] + a.overrides
             res_file = tmp/f'{run_name}.json'
             cmd = [sys.executable, __file__, '--worker', eng, '--result', str(res_file), '--config-name', a.config_name, json.dumps(over)]

@@ -6,16 +6,18 @@
 from __future__ import annotations
 import os, json, random, time
 from pathlib import Path
+from fastcore.basics import patch
 from transformers import TrainerCallback
 from .formatter import parse_calls_safe, format_calls, STOP_SEQUENCES
 from .errors import ConfigError
 from .config import EvalConfig, LoggingConfig
 from .generate import HFGenerator
-from .evaluate import expected_calls, score_example   # one reading and one scoring of a row, shared with evaluation
+from .evaluate import expected_calls, score_example, compute_metrics   # one reading and scoring of a row, shared with evaluation
 
 # %% auto #0
 __all__ = ['wandb_mode', 'setup_wandb', 'finish_wandb', 'gpu_memory', 'GpuMemoryCallback', 'StepTimeCallback', 'loss_points',
-           'plot_loss', 'LossPlotCallback', 'sample_table', 'format_sample_table', 'SampleGenerationCallback']
+           'plot_loss', 'LossPlotCallback', 'sample_table', 'format_sample_table', 'SampleGenerationCallback',
+           'selection_score', 'validation_metrics', 'ValidationCallback']
 
 # %% ../nbs/60_callbacks.ipynb #9159479e
 def wandb_mode(requested:str='auto') -> str:
@@ -189,3 +191,80 @@ class SampleGenerationCallback(TrainerCallback):
 
     def on_epoch_end(self, args, state, control, model=None, **kwargs): self._run(state, model)
     def on_train_end(self, args, state, control, model=None, **kwargs): self._run(state, model)
+
+# %% ../nbs/60_callbacks.ipynb #66bf06df
+def selection_score(m:dict) -> float: # `compute_metrics` output
+    "Exact-call accuracy, ties broken by argument F1 at less than half a row's weight."
+    return (m['exact_accuracy'] or 0.0) + (m['arguments']['f1'] or 0.0) / (2 * (m['n'] + 1))
+
+def validation_metrics(m:dict) -> dict: # `compute_metrics` output
+    "The `eval_val_*` numbers added to the evaluation metrics."
+    return {'eval_val_exact_accuracy': m['exact_accuracy'], 'eval_val_tool_accuracy': m['tool_accuracy'],
+            'eval_val_arg_f1': m['arguments']['f1'], 'eval_val_unparseable': m['unparseable']['rate'],
+            'eval_val_score': selection_score(m)}
+
+# %% ../nbs/60_callbacks.ipynb #0f21c6cf
+class ValidationCallback(TrainerCallback):
+    "At each evaluation, generate for the validation rows, score them, and add `eval_val_*` metrics (the trainer keeps the best `eval_val_score`)."
+    def __init__(self, tokenizer, rows:list, # validation rows (`prompt`, `completion`, `tool_name`, `tool_arguments`)
+                 batch_size:int=64, # rows decoded together
+                 max_new_tokens:int=EvalConfig.max_new_tokens, # at most this many new tokens ...
+                 margin_tokens:int=16, # ... and at most the longest expected completion plus this
+                 unsloth:bool=False, # the model is an Unsloth model (use its inference mode)
+                 out_path=None, # append each evaluation's scores to this JSONL file (`validation.jsonl`)
+                 samples:int=0, samples_path=None, seed:int=42, # also print/log a sample table of this many rows
+                 verbose:bool=True):
+        self.tok, self.rows, self.batch_size, self.unsloth, self.verbose = tokenizer, list(rows), batch_size, unsloth, verbose
+        longest = max((len(tokenizer(r['completion'], add_special_tokens=False).input_ids) for r in self.rows if r.get('completion')), default=None)
+        self.max_new_tokens = min(max_new_tokens, longest + margin_tokens) if longest else max_new_tokens
+        self.out_path, self.samples_path = Path(out_path) if out_path else None, Path(samples_path) if samples_path else None
+        self.sample_idx = sorted(random.Random(seed).sample(range(len(self.rows)), min(samples, len(self.rows)))) if samples > 0 else []
+        self.history = []
+
+    def score(self, model) -> tuple:
+        "`(compute_metrics result, completions)` of `model` on the validation rows."
+        if self.unsloth:
+            from unsloth import FastLanguageModel
+            FastLanguageModel.for_inference(model)
+        try: comps = HFGenerator(model, self.tok, name='validation', batch_size=self.batch_size, max_new_tokens=self.max_new_tokens).generate(
+                [r['prompt'] for r in self.rows])
+        finally:
+            if self.unsloth: FastLanguageModel.for_training(model)
+        scored = []
+        for r, c in zip(self.rows, comps):
+            calls, err = parse_calls_safe(c)
+            scored.append({'expected': expected_calls(r), 'predicted': calls, 'error': err})
+        return compute_metrics(scored), comps
+
+# %% ../nbs/60_callbacks.ipynb #a83eb33f
+@patch
+def on_evaluate(self:ValidationCallback, args, state, control, metrics=None, model=None, **kwargs):
+    "Score the model on the validation rows and add the numbers to `metrics` (read next by the Trainer's best-model check)."
+    if not self.rows or model is None: return
+    t0 = time.perf_counter()
+    m, comps = self.score(model)
+    vals = validation_metrics(m)
+    if metrics is not None: metrics.update(vals)
+    hist = state.log_history
+    if hist and hist[-1].get('step') == state.global_step and any(k.startswith('eval_') for k in hist[-1]): hist[-1].update(vals)
+    else: hist.append({**vals, 'epoch': state.epoch, 'step': state.global_step})
+    rec = {'step': state.global_step, 'epoch': state.epoch, 'n': m['n'], **{k[len('eval_val_'):]: v for k, v in vals.items()},
+           'seconds': round(time.perf_counter() - t0, 2)}
+    self.history.append(rec)
+    if not state.is_world_process_zero: return
+    if self.verbose:
+        f = lambda v: 'n/a' if v is None else f'{v:.3f}'
+        print(f"\nvalidation at step {state.global_step}: exact-call {f(m['exact_accuracy'])} of {m['n']}, tool {f(m['tool_accuracy'])}, "
+              f"argument F1 {f(m['arguments']['f1'])}, unparseable {f(m['unparseable']['rate'])} ({rec['seconds']} s)")
+    if self.out_path:
+        self.out_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.out_path, 'a', encoding='utf-8') as fh: fh.write(json.dumps(rec) + '\n')
+    table = sample_table([self.rows[i] for i in self.sample_idx], [comps[i] for i in self.sample_idx]) if self.sample_idx else None
+    if table and self.verbose: print(format_sample_table(table))
+    if table and self.samples_path:
+        with open(self.samples_path, 'a', encoding='utf-8') as fh:
+            fh.write(json.dumps({'step': state.global_step, 'epoch': state.epoch, 'samples': table}, ensure_ascii=False) + '\n')
+    try: import wandb
+    except ImportError: return
+    if wandb.run is not None:
+        wandb.log({**{f'eval/val_{k[len("eval_val_"):]}': v for k, v in vals.items()}, 'train/global_step': state.global_step})

@@ -35,8 +35,8 @@ class ModelConfig:
 @dataclass
 class LoraConfig:
     "LoRA adapter shape."
-    r: int = 16 # rank
-    alpha: int = 32 # scaling numerator (alpha / r, or alpha / sqrt(r) with rsLoRA)
+    r: Optional[int] = None # rank; None = chosen by the recipe (fg_tuner.recipe) from the tools and arguments
+    alpha: Optional[int] = None # scaling numerator (alpha / r, or alpha / sqrt(r) with rsLoRA); None = recipe (2 x r)
     dropout: float = 0.0 # adapter dropout
     target_modules: List[str] = field(default_factory=lambda: list(_LORA_TARGETS)) # linear layers to adapt
     bias: str = 'none' # none | all | lora_only
@@ -67,7 +67,8 @@ class DataConfig:
     encoding: Optional[str] = None # CSV text encoding; None = detect (UTF-8, UTF-8 with BOM, GBK/GB18030, ...)
     processed_dir: str = 'data/processed' # converted datasets go to PROCESSED_DIR/<input name>/
     test_size: float = 0.2 # fraction of each tool's rows held out (every tool with >= 2 rows gets one)
-    seed: int = 42 # split and distractor sampling
+    val_size: Optional[float] = None # fraction of the training rows kept for validation during training (0 = none); None = recipe (~10%, capped)
+    seed: int = 42 # split, validation split and distractor sampling
     distractors: int = 0 # unrelated tool declarations added to each prompt (0 = declare exactly the tools)
     distractor_tools: Optional[str] = None # tools file to draw distractors from; None = a built-in generic pool
     augment: int = 0 # up to N more training rows per train row: argument values written in the request swapped for other values (0 = off)
@@ -85,15 +86,18 @@ class DataConfig:
 class TrainingConfig:
     "Trainer settings (fg_tuner.trainer); names follow transformers.TrainingArguments."
     engine: str = 'auto' # auto | unsloth | hf (auto = hf: transformers + PEFT, see fg_tuner.models.resolve_engine)
+    method: str = 'auto' # auto | lora | full (all weights trained); auto = the recipe decides
     output_dir: str = 'outputs' # runs go to OUTPUT_DIR/<run_name>/
     run_name: Optional[str] = None # None = derived from the experiment name and time
-    num_train_epochs: float = 3.0 #
+    num_train_epochs: Optional[float] = None # None = recipe (a target number of optimizer steps, within bounds)
     max_steps: int = -1 # > 0 overrides num_train_epochs
-    per_device_train_batch_size: int = 8 #
-    gradient_accumulation_steps: int = 1 #
-    learning_rate: float = 2e-4 #
+    per_device_train_batch_size: Optional[int] = None # None = recipe (global batch from the row count, capped by row length)
+    gradient_accumulation_steps: Optional[int] = None # None = recipe (what reaches the recipe's global batch)
+    learning_rate: Optional[float] = None # None = recipe (by method, scaled with the global batch)
     lr_scheduler_type: str = 'cosine' #
-    warmup_ratio: float = 0.05 #
+    warmup_ratio: Optional[float] = None # None = recipe (~5% of the steps, at least 10 steps)
+    eval_steps: Optional[int] = None # steps between validation evaluations; None = recipe (a few per run)
+    select_best: bool = True # end with the checkpoint of best validation exact-call accuracy (needs a validation split), not the last
     weight_decay: float = 0.0 #
     optim: str = 'adamw_torch' #
     seed: int = 42 #
@@ -122,7 +126,7 @@ class LoggingConfig:
 @dataclass
 class EvalConfig:
     "Evaluation (fg_tuner.evaluate)."
-    batch_size: int = 64 # prompts decoded together (transformers; their shared prefix is computed once per batch)
+    batch_size: Optional[int] = None # prompts decoded together (transformers: their shared prefix is computed once per batch); None: 256 on a GPU, 32 on CPU
     max_new_tokens: int = 128 # generation budget per answer
     limit: Optional[int] = None # evaluate only the first N test rows
     worst_errors: int = 20 # how many failures to show in the report
@@ -158,13 +162,14 @@ _CHOICES = {
     'lora.bias': ['none', 'all', 'lora_only'],
     'training.engine': ['auto', 'unsloth', 'hf'],
     'training.shared_prefix': ['auto', 'on', 'off'],
+    'training.method': ['auto', 'lora', 'full'],
     'logging.wandb_mode': ['auto', 'online', 'offline', 'disabled'],
 }
 _RANGES = { # key: (low, high, low inclusive, high inclusive); None = unbounded
     'model.max_seq_length': (1, None, True, True), 'lora.r': (1, None, True, True), 'lora.alpha': (1, None, True, True),
     'lora.dropout': (0, 1, True, False), 'data.test_size': (0, 1, True, False), 'data.distractors': (0, None, True, True),
     'data.augment': (0, None, True, True), 'data.max_cell_chars': (1, None, True, True), 'data.header_search_rows': (1, None, True, True),
-    'training.pad_to_multiple_of': (1, None, True, True),
+    'training.pad_to_multiple_of': (1, None, True, True), 'data.val_size': (0, 1, True, False), 'training.eval_steps': (1, None, True, True),
     'training.num_train_epochs': (0, None, False, True), 'training.per_device_train_batch_size': (1, None, True, True),
     'training.gradient_accumulation_steps': (1, None, True, True), 'training.learning_rate': (0, None, False, True),
     'training.warmup_ratio': (0, 1, True, True), 'eval.batch_size': (1, None, True, True), 'eval.max_new_tokens': (1, None, True, True),

@@ -261,7 +261,7 @@ def write_report(rep:dict, out_dir) -> Path:
 def evaluate(model, # .gguf file, adapter folder, run folder or merged model folder
              data, # test.jsonl
              out_dir=None, # where the report goes (default: `fg_tuner.runs.eval_dir_for(model)`)
-             batch_size:int=EvalConfig.batch_size, # transformers batch size
+             batch_size:int|None=EvalConfig.batch_size, # transformers batch size (None: 256 on a GPU, 32 on CPU)
              max_new_tokens:int=EvalConfig.max_new_tokens, # generation budget per row
              limit:int|None=EvalConfig.limit, # evaluate only the first N rows
              worst:int=EvalConfig.worst_errors, # worst errors listed in the report

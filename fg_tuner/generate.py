@@ -159,13 +159,14 @@ class HFGenerator:
     "Batched greedy generation with transformers for a PEFT adapter, a merged model folder, or a model in memory."
     kind = 'hf'
     def __init__(self, model, tokenizer, name:str='model',
-                 batch_size:int=EvalConfig.batch_size, # prompts decoded together
+                 batch_size:int|None=EvalConfig.batch_size, # prompts decoded together (None: 256 on a GPU, 32 on CPU)
                  max_new_tokens:int=EvalConfig.max_new_tokens, # generation budget per prompt
                  constrain:bool=EvalConfig.constrain, # only well-formed calls to declared tools (`fg_tuner.constrain`)
                  tool_choice=EvalConfig.tool_choice, # auto | required | none | a tool name (OpenAI's meaning)
                  shared_prefix:bool|None=None): # compute each batch's common prompt prefix once (None: where the model supports it)
         self.model, self.tok, self.name = model, tokenizer, name
         self.batch_size, self.max_new_tokens, self.constrain, self.tool_choice = batch_size, max_new_tokens, constrain, tool_choice
+        if self.batch_size is None: self.batch_size = 256 if next(model.parameters()).device.type == 'cuda' else 32
         if self.tok.pad_token_id is None: self.tok.pad_token = self.tok.eos_token
         if any(self.tok.convert_tokens_to_ids(s) in (None, self.tok.unk_token_id) for s in STOP_SEQUENCES):
             raise ModelLoadError(f'{name}: the tokenizer has no single tokens for {STOP_SEQUENCES} (not a FunctionGemma tokenizer?)')
@@ -177,7 +178,7 @@ class HFGenerator:
 
 # %% ../nbs/45_generate.ipynb #938d8258
 @patch(cls_method=True)
-def load(cls:HFGenerator, path, # adapter folder, run folder or merged model folder
+def load(cls:HFGenerator, path, # adapter folder, run folder (LoRA or full fine-tune) or merged model folder
          engine:str='auto', # auto or hf: transformers (shared-prefix decoding); unsloth: Unsloth's inference mode
          dtype:str='auto', # auto (fp32 on CPU, bf16 on GPU) | bf16 | fp32
          max_seq_length:int=2048, # Unsloth only
@@ -307,7 +308,7 @@ class GGUFGenerator:
 
 # %% ../nbs/45_generate.ipynb #f1c7ec24
 def load_generator(path, # .gguf file, adapter folder, run folder or merged model folder
-                   batch_size:int=EvalConfig.batch_size, # transformers batch size
+                   batch_size:int|None=EvalConfig.batch_size, # transformers batch size (None: by device)
                    max_new_tokens:int=EvalConfig.max_new_tokens, # generation budget per row
                    **kwargs): # passed to the backend (`engine`, `dtype`, `n_ctx`, `n_threads`, `constrain`, `tool_choice`, `shared_prefix`)
     "The right backend for `path`: `GGUFGenerator` for .gguf, else `HFGenerator`."

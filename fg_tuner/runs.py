@@ -30,13 +30,14 @@ def write_json(path, obj) -> Path:
 
 # %% ../nbs/40_runs.ipynb #4d447d17
 def model_kind(path) -> tuple: # a .gguf file, an adapter folder, a run folder or a merged model folder
-    "`(kind, path)` with kind in `gguf`, `adapter`, `merged`; a run folder resolves to its `adapter/`."
+    "`(kind, path)` with kind in `gguf`, `adapter`, `merged`; a run folder resolves to its `adapter/` (or `model/`)."
     p = Path(path)
     if p.is_file() and p.suffix == '.gguf': return 'gguf', p
     if p.is_dir():
         if (p/'adapter_config.json').is_file(): return 'adapter', p
         if (p/'adapter'/'adapter_config.json').is_file(): return 'adapter', p/'adapter'
         if (p/'config.json').is_file(): return 'merged', p
+        if (p/'model'/'config.json').is_file(): return 'merged', p/'model'     # a full fine-tune's run folder
         raise ModelLoadError(f'{p}: neither a PEFT adapter (adapter_config.json) nor a model folder (config.json)')
     raise ModelLoadError(f'{p}: no such model file or folder (expected a .gguf file, an adapter or a model folder)')
 
@@ -118,6 +119,8 @@ class RunFolder:
     info_file = property(lambda self: self.path/'run_info.json')
     metrics_file = property(lambda self: self.path/'metrics.json')
     adapter = property(lambda self: self.path/'adapter')
+    model_dir = property(lambda self: self.path/'model')
+    validation_file = property(lambda self: self.path/'validation.jsonl')
     eval_dir = property(lambda self: self.path/'eval')
     export_dir = property(lambda self: self.path/'export')
     loss_plot = property(lambda self: self.path/'loss.png')
@@ -141,6 +144,19 @@ class RunFolder:
         return find_run_file(self.path, name)
 
 # %% ../nbs/40_runs.ipynb #c04c210b
+@patch(as_prop=True)
+def method(self:RunFolder) -> str|None:
+    "`lora` or `full`: what the run trained (from the folders on disk, else `run_info.json`), None when unknown."
+    if (self.adapter/'adapter_config.json').is_file(): return 'lora'
+    if (self.model_dir/'config.json').is_file(): return 'full'
+    return self.info().get('method')
+
+@patch
+def weights(self:RunFolder, method:str|None=None) -> Path: # `lora` | `full`; None = what the run trained
+    "The folder of the trained weights: `adapter/` for LoRA, `model/` for a full fine-tune."
+    return self.model_dir if (method or self.method) == 'full' else self.adapter
+
+# %% ../nbs/40_runs.ipynb #3b847bea
 @patch(cls_method=True)
 def of(cls:RunFolder, path, # a run folder, its adapter, or a merged model / GGUF file exported from a run
        required:bool=False): # raise instead of returning None when no run is found
@@ -182,7 +198,8 @@ def export_settings(self:RunFolder) -> dict:
             'out_dir': ex.get('out_dir')}
 
 def eval_dir_for(model_path) -> Path:
-    "Where a report goes by default: `<run>/eval` for a run or adapter, else `eval-<name>` beside the model."
+    "Where a report goes by default: `<run>/eval` for a run, its adapter or its `model/`, else `eval-<name>` beside the model."
     kind, p = model_kind(model_path)
     if kind == 'adapter': return (p.parent if p.name == 'adapter' else p)/'eval'
+    if kind == 'merged' and p.name == 'model' and (p.parent/'run_info.json').is_file(): return p.parent/'eval'
     return p.parent/f'eval-{p.stem if kind == "gguf" else p.name}'
