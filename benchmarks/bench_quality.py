@@ -289,7 +289,11 @@ class Bench:
         tl = td['report'].get('token_lengths') or {}
         rows, mean = td['report']['train'] + td.get('augmented', 0), tl.get('mean') or td['report']['char_lengths']['mean'] / 3
         t = cfg.training
-        tokens = (t.max_steps * t.per_device_train_batch_size * mean) if t.max_steps > 0 else rows * mean * t.num_train_epochs
+        if t.max_steps > 0: tokens = t.max_steps * (t.per_device_train_batch_size or 16) * mean
+        elif t.num_train_epochs: tokens = rows * mean * t.num_train_epochs
+        else:   # left to the recipe (fg_tuner.recipe): about RECIPE.target_steps steps of ~16 rows, as whole epochs within its bounds
+            from fg_tuner.recipe import RECIPE
+            tokens = rows * mean * min(RECIPE.max_epochs, max(RECIPE.min_epochs, round(RECIPE.target_steps * 16 / max(rows, 1))))
         med = lambda k, d: sorted(self.rates[k])[len(self.rates[k]) // 2] if self.rates[k] else d
         est = med('train_over', self.a.assume_train_overhead) + tokens / med('train_tok_s', self.a.assume_train_tokens_per_s)
         n = sum(len(qd.read_jsonl(p)) for _, p, _ in tests)
