@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['FORMATS', 'CONVERTER_REQUIREMENT', 'QUANT_TYPES', 'TRICKY_TEXTS', 'RECOMMENDED_SAMPLING', 'GREEDY_SAMPLING',
-           'parse_formats', 'merge_adapter', 'converter_dir', 'find_converter', 'install_converter',
+           'INCOMPLETE', 'parse_formats', 'merge_adapter', 'converter_dir', 'find_converter', 'install_converter',
            'llama_cpp_layer_types', 'convert_gguf', 'quantize_gguf', 'check_gguf', 'ollama_template', 'write_modelfile',
-           'validation_markdown', 'export_files', 'validate_exports', 'export', 'export_command']
+           'validation_markdown', 'export_files', 'validate_exports', 'start_export_dir', 'export', 'export_command']
 
 # %% ../nbs/80_export.ipynb #340b201d
 import contextlib, ctypes, json, os, re, shutil, subprocess, sys, tempfile, time, warnings
@@ -333,6 +333,17 @@ def _write_validation(out:Path, name:str, data, n:int, validation:list, files:di
                                      + ('\nGGUF checks (chat template, special tokens, BOS: all passed):\n\n' + '\n'.join(checks) + '\n' if checks else ''),
                                      encoding='utf-8')
 
+INCOMPLETE = 'INCOMPLETE'
+"Marker file in an export folder while an export is being written (left behind when one is cut short)."
+
+def start_export_dir(out:Path) -> Path:
+    "Create `out`, drop the records of an earlier export (`export.json`, `validation.md`), and mark it `INCOMPLETE`."
+    out.mkdir(parents=True, exist_ok=True)
+    for f in ('export.json', 'validation.md'): (out/f).unlink(missing_ok=True)
+    (marker := out/INCOMPLETE).write_text(f"fg-tuner export started {time.strftime('%Y-%m-%d %H:%M:%S')} and did not finish: "
+                                          "the files here may be partial; run it again\n", encoding='utf-8')
+    return marker
+
 # %% ../nbs/80_export.ipynb #7b733c1f
 def export(run, # the run folder (or its adapter folder)
            formats=None, # list or comma-separated: merged, gguf-f16, gguf-bf16, gguf-q8_0, gguf-q4_k_m, ollama (default: the run's export.formats)
@@ -363,7 +374,7 @@ def export(run, # the run folder (or its adapter folder)
         find_converter()
         try: import llama_cpp  # noqa: F401
         except ImportError: raise ModelLoadError('GGUF quantization/checks need llama-cpp-python: pip install "fg_tuner[export]"') from None
-    out.mkdir(parents=True, exist_ok=True)
+    marker = start_export_dir(out)   # removed when export.json is written; left by an interrupted or failed export
     res = {'run': str(rf.path), 'out_dir': str(out), 'formats': fmts, 'files': {}, 'validation': []}
     with tempfile.TemporaryDirectory(prefix='fg_export_') as tmp:
         merged = out/'merged' if 'merged' in fmts else Path(tmp)/'merged'
@@ -373,6 +384,7 @@ def export(run, # the run folder (or its adapter folder)
                                                           max_new_tokens=max_new_tokens, limit=limit, n_threads=threads, n_ctx=n_ctx)
     if res['validation']: _write_validation(out, name, data, len(rows), res['validation'], res['files'], ggufs)
     (out/'export.json').write_text(json.dumps(res, indent=2, ensure_ascii=False, default=str), encoding='utf-8')
+    marker.unlink(missing_ok=True)
     return res
 
 # %% ../nbs/80_export.ipynb #61d9e3cd

@@ -4,7 +4,7 @@
 
 # %% ../nbs/65_trainer.ipynb #04da077c
 from __future__ import annotations
-import os, sys, json, time, math, platform, contextlib
+import os, sys, json, time, math, platform, contextlib, shutil
 from pathlib import Path
 from omegaconf import OmegaConf, DictConfig
 from .errors import ConfigError, DataError, ModelLoadError
@@ -16,8 +16,8 @@ from .runs import RunFolder, run_dir_for, resolve_checkpoint
 
 # %% auto #0
 __all__ = ['training_rows', 'tokenize_row', 'build_dataset', 'TorchChunkedLogProb', 'ensure_loss_head', 'load_for_training',
-           'training_arguments', 'single_device_unless_distributed', 'prepare_datasets', 'run_record', 'make_trainer',
-           'finish_run', 'train', 'train_command']
+           'training_arguments', 'single_device_unless_distributed', 'prepare_datasets', 'run_record',
+           'mark_interrupted', 'make_trainer', 'finish_run', 'train', 'train_command']
 
 # %% ../nbs/65_trainer.ipynb #1791738c
 _ROWS_HINT = "pass the converter's output (fg-tuner convert) or a raw spreadsheet as data.input"
@@ -308,13 +308,22 @@ def run_record(cfg, base_path:str, engine:tuple, dtype:tuple, loss_head:str, dat
             'world_size': _world()[0], 'resumed_from': ckpt, 'status': 'running', 'started': time.strftime('%Y-%m-%d %H:%M:%S'),
             'host': platform.node(), 'versions': _versions()}
 
+# %% ../nbs/65_trainer.ipynb #189ab88b
+def mark_interrupted(run:RunFolder, info:dict) -> None:
+    "Record a Ctrl-C in `run_info.json` (status `interrupted`); an adapter saved only in part moves to `adapter.partial`."
+    if run.adapter.exists() and info.get('status') != 'finished':
+        part = run.path/'adapter.partial'
+        shutil.rmtree(part, ignore_errors=True); run.adapter.rename(part)
+    info.update(status='interrupted', interrupted=time.strftime('%Y-%m-%d %H:%M:%S'))
+    run.save(info=info)
+
 # %% ../nbs/65_trainer.ipynb #30ab23f9
 def make_trainer(cfg, model, tok, run:RunFolder, train_ds, eval_ds, test_rows:list, engine:str, dtype, report_to:list, callbacks=()):
     "The `SFTTrainer` of a run, with the loss-plot and sample-generation callbacks (and GPU memory and step time first)."
     from trl import SFTTrainer
-    from fg_tuner.callbacks import GpuMemoryCallback, StepTimeCallback, LossPlotCallback, SampleGenerationCallback
+    from fg_tuner.callbacks import GpuMemoryCallback, StepTimeCallback, LossPlotCallback, SampleGenerationCallback, ProgressCallback
     args = single_device_unless_distributed(training_arguments(cfg, run.path, dtype, engine, eval_ds is not None, report_to))
-    cbs = [LossPlotCallback(run.loss_plot, title=run.name)]
+    cbs = [LossPlotCallback(run.loss_plot, title=run.name)] + ([ProgressCallback()] if args.disable_tqdm else [])   # no tqdm without a TTY
     if test_rows and cfg.logging.sample_generations > 0 and _world()[1] == 0:
         cbs.append(SampleGenerationCallback(tok, test_rows, n=int(cfg.logging.sample_generations),
                    max_new_tokens=int(cfg.eval.max_new_tokens), seed=int(cfg.training.seed),
@@ -359,18 +368,26 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
     engine, dtype = resolve_engine(cfg.training.engine), models.pick_dtype(cfg.model.dtype)
     run = RunFolder(_shared(str(run_dir_for(cfg))))
     ckpt = resolve_checkpoint(cfg, run.path)
+    if not Path(str(cfg.data.input)).expanduser().exists(): raise DataError(f"data.input={cfg.data.input} does not exist")  # before loading a model
     say(f'run folder: {run.path}\nengine: {engine[1]}\nprecision: {dtype[1]}')
+    base = models.resolve_base_model(cfg.model.name_or_path, explicit=not cfg.model.standin_fallback)  # the default may fall back
+    if base.fallback: say(f'note: {base.reason}')
+    requested, cfg.model.name_or_path = cfg.model.name_or_path, base.name
     model, tok, base_path = load_for_training(cfg, engine[0], dtype[0])    # Unsloth (if chosen) is imported before TRL here
     from fg_tuner.callbacks import setup_wandb, finish_wandb
     loss_head = ensure_loss_head()
     train_ds, eval_ds, test_rows, data_info = prepare_datasets(cfg, tok, main, say)
     info = run_record(cfg, base_path, engine, dtype, loss_head, data_info, ckpt)
+    info.update(base_model_requested=requested, base_model_reason=base.reason)
     if main: run.save(cfg=cfg, info=info)
     report_to = setup_wandb(cfg, run.path) if main else []
     try:
         trainer = make_trainer(cfg, model, tok, run, train_ds, eval_ds, test_rows, engine[0], dtype[0], report_to, callbacks)
         result = trainer.train(resume_from_checkpoint=ckpt)
         finish_run(trainer, result, run, tok, eval_ds, info, t0, say)
+    except KeyboardInterrupt:
+        if main: mark_interrupted(run, info)
+        raise
     finally:
         if main: finish_wandb()
     return run.path
