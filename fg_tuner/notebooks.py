@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['RUN_DIR_ENV', 'notebook_parameters', 'parse_value', 'collect_params', 'check_params', 'make_run_dir', 'CellFailure',
-           'RunResult', 'run_dir_env', 'run_notebook', 'notebook_command']
+           'RunResult', 'run_dir_env', 'kernel_stderr_to', 'run_notebook', 'notebook_command']
 
 # %% ../nbs/92_notebooks.ipynb #c5139703
 import argparse, ast, contextlib, datetime as dt, json, logging, os, re, sys, time
@@ -165,6 +165,27 @@ def run_dir_env(run_dir): # the run folder
         if old is None: os.environ.pop(RUN_DIR_ENV, None)
         else: os.environ[RUN_DIR_ENV] = old
 
+# %% ../nbs/92_notebooks.ipynb #7e4b4e07
+class _CurrentStderr:
+    "A stream that writes to whatever `sys.stderr` is at the time (for the log echo)."
+    def write(self, s): return sys.stderr.write(s)
+    def flush(self): sys.stderr.flush()
+
+@contextlib.contextmanager
+def kernel_stderr_to(path): # the file the kernel's stderr goes to
+    "Point file descriptor 2 (what a kernel inherits) at `path`; keep `sys.stderr` on the console when it was fd 2."
+    try: on_fd2 = sys.stderr.fileno() == 2
+    except (AttributeError, OSError, ValueError): on_fd2 = False   # captured (a StringIO): leave it alone
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, 'a', encoding='utf-8') as f: os.dup2(f.fileno(), 2)
+    old, console = sys.stderr, (open(os.dup(saved), 'w', encoding='utf-8', errors='replace') if on_fd2 else None)
+    if console: sys.stderr = console
+    try: yield
+    finally:
+        if console: sys.stderr = old; console.close()
+        os.dup2(saved, 2); os.close(saved)
+
 # %% ../nbs/92_notebooks.ipynb #fe3db7b6
 def run_notebook(notebook:str|Path, # the notebook to execute
                  params:dict|None=None, # values injected after the `parameters` cell
@@ -190,14 +211,14 @@ def run_notebook(notebook:str|Path, # the notebook to execute
     (run_dir/'params.yaml').write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding='utf-8')
     logger = logging.getLogger('papermill')
     fmt = logging.Formatter('%(asctime)s %(levelname)s %(message)s', '%Y-%m-%d %H:%M:%S')
-    handlers = [logging.FileHandler(log_path, encoding='utf-8')] + ([logging.StreamHandler(sys.stderr)] if echo else [])
+    handlers = [logging.FileHandler(log_path, encoding='utf-8')] + ([logging.StreamHandler(_CurrentStderr())] if echo else [])
     for h in handlers: h.setFormatter(fmt); logger.addHandler(h)
     old_level, old_prop = logger.level, logger.propagate
     logger.setLevel(logging.INFO); logger.propagate = False
     inj, failure, t0, stopped = _injected_at(src_nb, params), None, time.time(), False
     try:
         logger.info(f'fg-tuner notebook {nb_path} -> {run_dir} with parameters {json.dumps(params, default=str)}')
-        with run_dir_env(run_dir):   # the notebook's own outputs can go into its run folder
+        with run_dir_env(run_dir), kernel_stderr_to(run_dir/'kernel.log'):   # outputs into the run folder; the kernel's stderr too
             pm.execute_notebook(str(nb_path), str(out_nb), parameters=params, kernel_name=kernel, language='python',
                                 cwd=str(cwd if cwd is not None else nb_path.parent.resolve()), progress_bar=False,
                                 log_output=True, execution_timeout=timeout, prepare_only=prepare_only)
