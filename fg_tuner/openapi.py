@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_openapi.ipynb #2cb8217b
 from __future__ import annotations
-import json, re, sys, copy, argparse, fnmatch
+import json, re, sys, copy, argparse, fnmatch, warnings
 from pathlib import Path
 from urllib.parse import unquote
 import yaml
@@ -44,9 +44,35 @@ class _Resolver:
             self._files[p] = json.loads(txt) if p.suffix == '.json' else yaml.safe_load(txt)
         return self._files[p]
 
+    def _named(self, name:str, ref:str) -> str:
+        "The canonical pointer of the schema called `name` (exact, else the one name equal ignoring case)."
+        sec = ('definitions',) if 'swagger' in self.spec else ('components', 'schemas')
+        pool = self.spec
+        for k in sec: pool = pool.get(k) if isinstance(pool, dict) else None
+        pool = pool if isinstance(pool, dict) else {}
+        where = '#/' + '/'.join(sec)
+        if name not in pool:
+            same = [k for k in pool if k.lower() == name.lower()]
+            if len(same) != 1: raise ToolSchemaError(f"$ref {ref!r}: no file {name!r} next to the spec and no schema {name!r} in {where}")
+            warnings.warn(f"$ref {ref!r} read as {where}/{same[0]} (the only schema of that name ignoring case)", stacklevel=2)
+            name = same[0]
+        return f"{where}/{name.replace('~', '~0').replace('/', '~1')}"
+
+    def canonical(self, ref:str) -> str:
+        "`ref` itself, or the local pointer that a bare schema name or a Swagger 2.0 `#/schemas/NAME` stands for."
+        file, hash_, ptr = ref.partition('#')
+        if file and not hash_ and not (self.base is not None and (self.base/file).is_file()): return self._named(file, ref)
+        parts = [p for p in ptr.split('/') if p]
+        if (not file and 'swagger' in self.spec and len(parts) == 2 and parts[0] == 'schemas'
+                and 'schemas' not in self.spec):
+            name = self._named(unquote(parts[1]), ref)
+            if name.rpartition('/')[2] == parts[1]: warnings.warn(f"$ref {ref!r} read as {name} (Swagger 2.0)", stacklevel=2)
+            return name
+        return ref
+
     def target(self, ref:str):
         "The node a `$ref` string points to."
-        file, _, ptr = ref.partition('#')
+        file, _, ptr = self.canonical(ref).partition('#')
         node = self._doc(file)
         for part in [p for p in ptr.split('/') if p]:
             part = unquote(part).replace('~1', '/').replace('~0', '~')
@@ -61,7 +87,7 @@ class _Resolver:
         if isinstance(node, list): return [self.deref(x, chain, where) for x in node]
         if not isinstance(node, dict): return node
         if '$ref' in node and isinstance(node['$ref'], str):
-            ref = node['$ref']
+            ref = self.canonical(node['$ref'])
             if ref in chain: raise ToolSchemaError(f"{where}: $ref cycle {' -> '.join(chain + (ref,))}; a recursive schema cannot be declared (exclude this operation)")
             out = self.deref(self.target(ref), chain + (ref,), where)
             extra = {k: v for k, v in node.items() if k != '$ref'}  # OpenAPI 3.1 allows siblings (e.g. description)

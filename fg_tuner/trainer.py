@@ -4,7 +4,7 @@
 
 # %% ../nbs/65_trainer.ipynb #04da077c
 from __future__ import annotations
-import os, sys, json, time, math, platform, contextlib
+import os, sys, json, time, math, platform, contextlib, shutil
 from pathlib import Path
 from omegaconf import OmegaConf, DictConfig
 from .errors import ConfigError, DataError, ModelLoadError
@@ -18,7 +18,8 @@ from .recipe import RECIPE, plan_run, count_parameters, check_resolved, recipe_r
 # %% auto #0
 __all__ = ['training_rows', 'tokenize_row', 'build_dataset', 'TorchChunkedLogProb', 'ensure_loss_head', 'training_engine',
            'load_for_training', 'training_arguments', 'single_device_unless_distributed', 'prepare_datasets',
-           'run_record', 'make_trainer', 'validation_summary', 'finish_run', 'train', 'train_command']
+           'run_record', 'mark_interrupted', 'make_trainer', 'validation_summary', 'finish_run', 'train',
+           'train_command']
 
 # %% ../nbs/65_trainer.ipynb #1791738c
 _ROWS_HINT = "pass the converter's output (fg-tuner convert) or a raw spreadsheet as data.input"
@@ -354,16 +355,25 @@ def run_record(cfg, base_path:str, engine:tuple, dtype:tuple, loss_head:str, dat
             'world_size': _world()[0], 'resumed_from': ckpt, 'status': 'running', 'started': time.strftime('%Y-%m-%d %H:%M:%S'),
             'host': platform.node(), 'versions': _versions()}
 
+# %% ../nbs/65_trainer.ipynb #189ab88b
+def mark_interrupted(run:RunFolder, info:dict) -> None:
+    "Record a Ctrl-C in `run_info.json` (status `interrupted`); an adapter saved only in part moves to `adapter.partial`."
+    if run.adapter.exists() and info.get('status') != 'finished':
+        part = run.path/'adapter.partial'
+        shutil.rmtree(part, ignore_errors=True); run.adapter.rename(part)
+    info.update(status='interrupted', interrupted=time.strftime('%Y-%m-%d %H:%M:%S'))
+    run.save(info=info)
+
 # %% ../nbs/65_trainer.ipynb #30ab23f9
 def make_trainer(cfg, model, tok, run:RunFolder, train_ds, eval_ds, test_rows:list, engine:str, dtype, report_to:list, callbacks=(),
                  sft_class=None, # None: TRL's `SFTTrainer` (see `fg_tuner.shared_prefix.pick_sft_trainer`)
                  val_rows:list=()): # validation rows: scored at each evaluation (`ValidationCallback`), the best checkpoint kept
     "The `SFTTrainer` of a run, with the loss-plot and validation (or sample-generation) callbacks (and GPU memory and step time first)."
     from trl import SFTTrainer
-    from fg_tuner.callbacks import GpuMemoryCallback, StepTimeCallback, LossPlotCallback, SampleGenerationCallback, ValidationCallback
+    from fg_tuner.callbacks import GpuMemoryCallback, StepTimeCallback, LossPlotCallback, SampleGenerationCallback, ValidationCallback, ProgressCallback
     validating = bool(val_rows) and eval_ds is not None
     args = single_device_unless_distributed(training_arguments(cfg, run.path, dtype, engine, eval_ds is not None, report_to, validating))
-    cbs = [LossPlotCallback(run.loss_plot, title=run.name)]
+    cbs = [LossPlotCallback(run.loss_plot, title=run.name)] + ([ProgressCallback()] if args.disable_tqdm else [])   # no tqdm without a TTY
     if validating:   # every process scores (same answers, same metric); the sample table comes from the same generations
         cbs.append(ValidationCallback(tok, val_rows, batch_size=RECIPE.val_batch, max_new_tokens=int(cfg.eval.max_new_tokens),
                    unsloth=engine == 'unsloth', out_path=run.validation_file, samples=int(cfg.logging.sample_generations),
@@ -433,7 +443,11 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
     say = print if main else (lambda *a, **k: None)
     run = RunFolder(_shared(str(run_dir_for(cfg))))
     ckpt = resolve_checkpoint(cfg, run.path)
+    if not Path(str(cfg.data.input)).expanduser().exists(): raise DataError(f"data.input={cfg.data.input} does not exist")  # before loading a model
     say(f'run folder: {run.path}')
+    rb = models.resolve_base_model(cfg.model.name_or_path, explicit=not cfg.model.standin_fallback)  # the default may fall back
+    if rb.fallback: say(f'note: {rb.reason}')
+    requested, cfg.model.name_or_path = cfg.model.name_or_path, rb.name
     base = models.resolve_model(cfg.model.name_or_path)
     tok = models.load_tokenizer(base)   # checks the Hub / folder first, with one-line errors
     plan, train_ds, eval_ds, test_rows, data_info = prepare_datasets(cfg, tok, main, say, n_params=count_parameters(base))
@@ -447,13 +461,17 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
     sft_class, shared = pick_sft_trainer(cfg.training.shared_prefix, model, engine[0], train_ds, int(cfg.training.per_device_train_batch_size),
                                          bool(cfg.training.packing), seed=int(cfg.training.seed))
     say(f'shared prefix: {shared}')
-    info = {**run_record(cfg, base_path, engine, dtype, loss_head, data_info, ckpt, plan.choices), 'shared_prefix': shared}
+    info = {**run_record(cfg, base_path, engine, dtype, loss_head, data_info, ckpt, plan.choices), 'shared_prefix': shared,
+            'base_model_requested': requested, 'base_model_reason': rb.reason}
     if main: run.save(cfg=cfg, info=info)
     report_to = setup_wandb(cfg, run.path) if main else []
     try:
         trainer = make_trainer(cfg, model, tok, run, train_ds, eval_ds, test_rows, engine[0], dtype[0], report_to, callbacks, sft_class, plan.val_rows)
         result = trainer.train(resume_from_checkpoint=ckpt)
         finish_run(trainer, result, run, tok, eval_ds, info, t0, say)
+    except KeyboardInterrupt:
+        if main: mark_interrupted(run, info)
+        raise
     finally:
         if main: finish_wandb()
     return run.path
