@@ -8,6 +8,7 @@ import json, re, sys, copy, argparse, fnmatch, warnings
 from pathlib import Path
 from urllib.parse import unquote
 import yaml
+from fastcore.basics import patch
 from .errors import ToolSchemaError
 
 # %% auto #0
@@ -70,30 +71,33 @@ class _Resolver:
             return name
         return ref
 
-    def target(self, ref:str):
-        "The node a `$ref` string points to."
-        file, _, ptr = self.canonical(ref).partition('#')
-        node = self._doc(file)
-        for part in [p for p in ptr.split('/') if p]:
-            part = unquote(part).replace('~1', '/').replace('~0', '~')
-            if isinstance(node, list) and part.isdigit() and int(part) < len(node): node = node[int(part)]
-            elif isinstance(node, dict) and part in node: node = node[part]
-            else: raise ToolSchemaError(f"$ref {ref!r}: {part!r} not found")
-        return node
+# %% ../nbs/10_openapi.ipynb #ee9e7682
+@patch
+def target(self:_Resolver, ref:str):
+    "The node a `$ref` string points to."
+    file, _, ptr = self.canonical(ref).partition('#')
+    node = self._doc(file)
+    for part in [p for p in ptr.split('/') if p]:
+        part = unquote(part).replace('~1', '/').replace('~0', '~')
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node): node = node[int(part)]
+        elif isinstance(node, dict) and part in node: node = node[part]
+        else: raise ToolSchemaError(f"$ref {ref!r}: {part!r} not found")
+    return node
 
-    def deref(self, node, chain=(), where=''):
-        "A copy of `node` with all `$ref`s expanded."
-        if len(chain) > self.max_depth: raise ToolSchemaError(f"{where}: schema nested deeper than {self.max_depth} references")
-        if isinstance(node, list): return [self.deref(x, chain, where) for x in node]
-        if not isinstance(node, dict): return node
-        if '$ref' in node and isinstance(node['$ref'], str):
-            ref = self.canonical(node['$ref'])
-            if ref in chain: raise ToolSchemaError(f"{where}: $ref cycle {' -> '.join(chain + (ref,))}; a recursive schema cannot be declared (exclude this operation)")
-            out = self.deref(self.target(ref), chain + (ref,), where)
-            extra = {k: v for k, v in node.items() if k != '$ref'}  # OpenAPI 3.1 allows siblings (e.g. description)
-            if extra and isinstance(out, dict): out = {**out, **self.deref(extra, chain, where)}
-            return out
-        return {k: self.deref(v, chain, where) for k, v in node.items()}
+@patch
+def deref(self:_Resolver, node, chain=(), where=''):
+    "A copy of `node` with all `$ref`s expanded."
+    if len(chain) > self.max_depth: raise ToolSchemaError(f"{where}: schema nested deeper than {self.max_depth} references")
+    if isinstance(node, list): return [self.deref(x, chain, where) for x in node]
+    if not isinstance(node, dict): return node
+    if '$ref' in node and isinstance(node['$ref'], str):
+        ref = self.canonical(node['$ref'])
+        if ref in chain: raise ToolSchemaError(f"{where}: $ref cycle {' -> '.join(chain + (ref,))}; a recursive schema cannot be declared (exclude this operation)")
+        out = self.deref(self.target(ref), chain + (ref,), where)
+        extra = {k: v for k, v in node.items() if k != '$ref'}  # OpenAPI 3.1 allows siblings (e.g. description)
+        if extra and isinstance(out, dict): out = {**out, **self.deref(extra, chain, where)}
+        return out
+    return {k: self.deref(v, chain, where) for k, v in node.items()}
 
 # %% ../nbs/10_openapi.ipynb #49d29d9d
 _STRING_FORMATS = {'date', 'date-time', 'time', 'email', 'uuid', 'uri', 'url', 'hostname', 'ipv4', 'ipv6', 'byte', 'binary', 'password', 'duration'}
