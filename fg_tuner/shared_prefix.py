@@ -304,11 +304,17 @@ def pick_sft_trainer(mode:str, # training.shared_prefix: auto | on | off
                      batch_size:int, # rows per device batch
                      packing:bool=False, # training.packing
                      min_saving:float=0.3, # auto: share when at least this fraction of token positions is saved
-                     seed:int=0) -> tuple:
+                     seed:int=0,
+                     device:str|None=None, # where the training runs (default: cuda when available, else cpu)
+                    ) -> tuple:
     "`(trainer class, reason)`: `SharedPrefixSFTTrainer` or TRL's `SFTTrainer`, for `training.shared_prefix`."
     mode = str(mode).lower()
     if mode not in ('auto', 'on', 'off'): raise ConfigError(f"training.shared_prefix={mode!r} is not one of auto, on, off")
     if mode == 'off': return SFTTrainer, 'off (training.shared_prefix=off)'
+    device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    if mode == 'auto' and device != 'cpu':
+        return SFTTrainer, (f'off (auto on {device}: slower there than plain batches, measured on an H200, '
+                            'benchmarks/train.md; training.shared_prefix=on forces it)')
     if engine != 'hf': why = f'training.engine={engine}: shared prefix runs on the hf engine'
     elif packing: why = 'training.packing=true: packed rows share no prefix'
     else: why = shared_prefix_unsupported(model)
