@@ -26,7 +26,7 @@ class ModelConfig:
     "Which base model to load and how."
     name_or_path: str = 'google/functiongemma-270m-it' # Hub id or local folder (or the offline stand-in)
     max_seq_length: int = 1024 # prompt + completion tokens; longer rows are reported by the converter
-    chat_template: str = 'functiongemma' # prompt format: `functiongemma` (the packaged template, fg_tuner.formatter)
+    chat_template: str = 'functiongemma' # prompt format: `functiongemma` (the official template, fg_tuner.formatter) | `ollama`: the prompt Ollama's `RENDERER functiongemma` builds (ollama/ollama model/renderers/functiongemma.go), for models served that way
     dtype: str = 'auto' # auto | bf16 | fp32 (fp16 is refused: Gemma 3 overflows in float16)
     load_in_4bit: bool = False # QLoRA (GPU + bitsandbytes only)
     attn_implementation: str = 'sdpa' # sdpa | eager | flash_attention_2
@@ -158,7 +158,7 @@ class Config:
 # %% ../nbs/05_config.ipynb #01689bb8
 _CHOICES = {
     'model.dtype': ['auto', 'bf16', 'fp32'],
-    'model.chat_template': ['functiongemma'],
+    'model.chat_template': ['functiongemma', 'ollama'],
     'model.attn_implementation': ['sdpa', 'eager', 'flash_attention_2'],
     'lora.bias': ['none', 'all', 'lora_only'],
     'training.engine': ['auto', 'unsloth', 'hf'],

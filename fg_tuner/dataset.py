@@ -12,7 +12,7 @@ from fastcore.basics import patch
 import yaml
 from .errors import DataError, ToolSchemaError, ConfigError, FormatError
 from .schema import Tool, parse_tools, load_tools, tools_to_dicts, validate_arguments
-from .formatter import format_example, format_prompt, TOKEN_IDS, BOS
+from .formatter import format_example, format_prompt, check_style, TOKEN_IDS, BOS
 from .models import offline_tokenizer
 from .config import DataConfig, DEFAULT_CONFIG, load_config
 from .tables import (Table, RawRow, col_letter, open_workbook, read_csv, norm_header, cell_text, find_header,
@@ -23,8 +23,8 @@ __all__ = ['TOOLS_SHEET_NAMES', 'GENERIC_TOOLS', 'tools_from_table', 'parse_args
            'length_stats', 'token_lengths', 'Conversion', 'to_dataset_dict', 'read_records', 'read_examples',
            'distractor_pool', 'format_records', 'value_spans', 'value_text', 'argument_leaves', 'schema_paths',
            'read_augment_values', 'categories', 'ValuePools', 'swappable', 'make_variant', 'argument_variants',
-           'augment_train', 'rows_per_tool', 'token_report', 'convert', 'processed_dir_for', 'convert_config',
-           'convert_command']
+           'augment_train', 'rows_per_tool', 'token_report', 'convert', 'processed_dir_for', 'conversion_style',
+           'check_conversion_style', 'convert_config', 'convert_command']
 
 # %% ../nbs/35_dataset.ipynb #303415c8
 TOOLS_SHEET_NAMES = ('tools', 'tool', 'functions', 'function declarations', '工具', '工具定义', '函数')
@@ -197,17 +197,18 @@ def _with_distractors(tools:list, pool:list, k:int, rng:random.Random) -> list:
 # %% ../nbs/35_dataset.ipynb #16791fe1
 class _FastFormat:
     "`format_example` with the developer turn rendered once per tool list, verified against `format_example`."
-    def __init__(self, developer=None, refusal=None, check_every:int=256):
+    def __init__(self, developer=None, refusal=None, check_every:int=256, style:str='functiongemma'):
         self.dev, self.ref, self.every, self.cache, self.n, self.exact = developer, refusal, check_every, {}, 0, False
+        self.style = check_style(style)
 
-    def reference(self, decl, text, calls): return format_example(decl, text, calls, developer=self.dev, refusal=self.ref)
+    def reference(self, decl, text, calls): return format_example(decl, text, calls, developer=self.dev, refusal=self.ref, style=self.style)
 
     def __call__(self, decl, text, calls) -> dict:
         if self.exact: return self.reference(decl, text, calls)
         key = tuple(t.name for t in decl)
         first = key not in self.cache
-        if first: self.cache[key] = format_prompt(decl, [], developer=self.dev, add_generation_prompt=False)
-        u = format_example([], text, calls, refusal=self.ref)
+        if first: self.cache[key] = format_prompt(decl, [], developer=self.dev, add_generation_prompt=False, style=self.style)
+        u = format_example([], text, calls, refusal=self.ref, style=self.style)
         if not u['prompt'].startswith(BOS): self.exact = True; return self.reference(decl, text, calls)
         prompt = self.cache[key] + u['prompt'][len(BOS):]
         ex = {'prompt': prompt, 'completion': u['completion'], 'text': prompt + u['completion']}
@@ -418,10 +419,10 @@ def distractor_pool(opts:dict, tools:list) -> list:
     return [t for t in src if t.name not in names]
 
 def format_records(good:list, # `(RawRow, prompt, tool name or None, arguments)` of the valid rows
-                   tools:list, opts:dict, source:str, pool=()) -> tuple:
+                   tools:list, opts:dict, source:str, pool=()) -> tuple: # opts: the `data` options, plus `style` (`convert`'s)
     "`(records, unformattable)`: the training records, and `(RawRow, message, arguments)` for rows that cannot be written."
     k = opts['distractors']
-    fmt = _FastFormat(opts.get('developer_prompt'), opts.get('refusal'))
+    fmt = _FastFormat(opts.get('developer_prompt'), opts.get('refusal'), style=opts.get('style', 'functiongemma'))
     def once():
         recs, bad = [], []
         for r, prompt, name, args in good:
@@ -681,9 +682,11 @@ def convert(input, # .xlsx/.xls/.ods, .csv/.tsv or .jsonl file
             data=None, # the config's `data` section (DictConfig, dataclass or dict); defaults when None
             tokenizer=None, # tokenizer object or local path for token-length stats; None = no token stats
             max_seq_length:int|None=None, # report rows longer than this
+            style:str='functiongemma', # prompt style, `model.chat_template`: `functiongemma` or `ollama` (fg_tuner.formatter.CHAT_STYLES)
             **options) -> Conversion: # overrides of `data` fields, e.g. test_size=0.1, distractors=2
     "Read, validate, format and split one input file; every data row ends in train, test or rejects."
     t0, opts, path = time.perf_counter(), _data_options(data, **options), Path(input)
+    opts['style'] = check_style(style)   # before reading: a wrong style fails in milliseconds
     rows, blank, info, wb_tools = read_examples(path, opts)
     tools_list, tools_src = _resolve_tools(tools if tools is not None else opts.get('tools'), wb_tools, path.name)
     if not tools_list: raise DataError(f"{tools_src}: the tools list is empty")
@@ -729,23 +732,44 @@ def _report(info, tools, tools_src, rows, blank, train, test, rejects, markers, 
               'rows_per_tool': per, 'rejects_by_reason': dict(Counter(x['reason'] for x in rejects).most_common()),
               'out_of_scope': {'train': per['(none)']['train'], 'test': per['(none)']['test']},
               'split': {'test_size': opts['test_size'], 'seed': opts['seed'], 'stratified_by': 'tool_name'},
-              'distractors': opts['distractors'], 'augmented': augmented, 'warnings': warnings,
+              'distractors': opts['distractors'], 'chat_template': opts.get('style', 'functiongemma'), 'augmented': augmented, 'warnings': warnings,
               'char_lengths': length_stats([len(x['text']) for x in records], recommend=False)}
     if not report['accounting_ok']: raise AssertionError(f'row accounting broken: {len(train)}+{len(test)}+{len(rejects)} != {len(rows)}')
     return report
 
 # %% ../nbs/35_dataset.ipynb #6ded4731
-def processed_dir_for(cfg_data, input=None) -> Path:
-    "`data.processed_dir/<input file stem>`."
-    return Path(cfg_data['processed_dir'])/Path(input or cfg_data['input']).stem
+def processed_dir_for(cfg_data, input=None, # the `data` section; the input file (default `data.input`)
+                      style:str='functiongemma') -> Path: # the prompt style (`model.chat_template`)
+    "`data.processed_dir/<input file stem>`, with `-<style>` appended for a style other than `functiongemma`."
+    stem = Path(input or cfg_data['input']).stem
+    return Path(cfg_data['processed_dir'])/(stem if check_style(style) == 'functiongemma' else f'{stem}-{style}')
+
+def conversion_style(path) -> str|None: # a converted folder, or a `train.jsonl`/`test.jsonl`/`dataset/` inside one
+    "The prompt style a conversion was rendered in (its `report.json`; `functiongemma` before styles existed), None without a report."
+    p = Path(path)
+    for d in ((p,) if p.is_dir() and p.name != 'dataset' else ()) + (p.parent,):
+        if (d/'report.json').is_file():
+            try: rep = json.loads((d/'report.json').read_text(encoding='utf-8'))
+            except json.JSONDecodeError: return None
+            return rep.get('chat_template', 'functiongemma') if isinstance(rep, dict) and 'rows_read' in rep else None
+    return None
+
+def check_conversion_style(path, # converted data (see `conversion_style`)
+                           style:str) -> None: # the style the run trains or evaluates with
+    "Raise `DataError` when `path` was rendered in another prompt style than `style`."
+    got = conversion_style(path)
+    if got is not None and got != check_style(style):
+        raise DataError(f"{path}: rendered with model.chat_template={got}, but this run uses model.chat_template={style}: "
+                        f"convert again with model.chat_template={style} (or point data.input at the spreadsheet)")
 
 def convert_config(cfg, # a full config (`fg_tuner.config.load_config`)
                    out=None, # output folder; None = processed_dir_for
                    tokenizer=None, # tokenizer object or path for token stats
                    dataset:bool=True) -> Conversion: # also save the DatasetDict
     "Convert `cfg.data.input` with the options in `cfg.data` and write the outputs."
-    conv = convert(cfg.data.input, data=cfg.data, tokenizer=tokenizer, max_seq_length=cfg.model.max_seq_length)
-    conv.write(out or processed_dir_for(cfg.data), dataset=dataset)
+    style = cfg.model.chat_template
+    conv = convert(cfg.data.input, data=cfg.data, tokenizer=tokenizer, max_seq_length=cfg.model.max_seq_length, style=style)
+    conv.write(out or processed_dir_for(cfg.data, style=style), dataset=dataset)
     return conv
 
 # %% ../nbs/35_dataset.ipynb #c2581be0
@@ -787,8 +811,8 @@ def convert_command(args:list=(), # INPUT file (.xlsx/.csv/.jsonl; default data.
     cfg = load_config(config_name, overrides)
     tok = None if no_tokenizer else offline_tokenizer(tokenizer or cfg.model.name_or_path, fallback=not tokenizer)
     if tokenizer and tok is None and not no_tokenizer: raise DataError(f"{tokenizer}: cannot load a tokenizer from there (local folders, `standin`, and the local HF cache only)")
-    conv = convert(cfg.data.input, data=cfg.data, tokenizer=tok, max_seq_length=cfg.model.max_seq_length)
-    folder = conv.write(out or processed_dir_for(cfg.data), dataset=not no_dataset)
+    conv = convert(cfg.data.input, data=cfg.data, tokenizer=tok, max_seq_length=cfg.model.max_seq_length, style=cfg.model.chat_template)
+    folder = conv.write(out or processed_dir_for(cfg.data, style=cfg.model.chat_template), dataset=not no_dataset)
     print(_summary(conv))
     print(f"wrote {folder}/: train.jsonl, test.jsonl, rejects.jsonl, tools.json, report.json" + ('' if no_dataset else ', dataset/'))
     return 1 if (fail_on_rejects and conv.rejects) else 0

@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import DataError, ModelLoadError
 from .config import EvalConfig
 from .formatter import parse_calls_safe
-from .dataset import read_records
+from .dataset import read_records, check_conversion_style
 from .runs import RunFolder, model_kind, find_run_file, eval_dir_for
 from .generate import load_generator
 
@@ -308,6 +308,7 @@ def eval_command(*, model:str, # run folder, adapter folder, merged model folder
     "Evaluate an adapter, a merged model or a GGUF file on a test set."
     data = data or find_run_file(model_kind(model)[1], 'test.jsonl')
     if data is None: raise DataError(f'{model}: no test set found for this model; pass --data test.jsonl')
+    if (run := RunFolder.of(model)) is not None: check_conversion_style(data, run.chat_template)   # prompts in the run's style
     s = eval_settings(model, batch_size=batch_size, max_new_tokens=max_new_tokens, limit=limit, worst_errors=worst,
                       constrain=None if constrain else False, tool_choice=tool_choice)
     rep = evaluate(model, data, out_dir=out, batch_size=s['batch_size'], max_new_tokens=s['max_new_tokens'], limit=s['limit'],

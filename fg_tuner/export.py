@@ -14,6 +14,7 @@ from pathlib import Path
 from .errors import FgTunerError, ConfigError, DataError, ModelLoadError, ToolSchemaError
 from .config import EvalConfig
 from .formatter import FUNCTION_TOKEN_IDS, TOKEN_IDS, chat_template
+from .dataset import check_conversion_style
 from .schema import load_tools, tools_to_dicts
 from .models import cache_dir, load_model, load_tokenizer_for, resolve_model, stop_token_ids
 from .runs import RunFolder, model_kind, base_model_of
@@ -64,14 +65,16 @@ def _write_added_tokens(tok, out:Path):
 def save_standalone(model, tok, src:Path, # the model in fp32, its tokenizer, and the folder it came from (adapter/ or model/)
                     out_dir, dtype:str, base_path:str, # dtype of the saved weights; the base model (for `tokenizer.model`)
                     record:dict) -> Path: # what `fg_tuner_export.json` says about the origin
-    "Save a model as a standalone folder: weights in `dtype`, stop tokens, tokenizer with our template, and the run's records."
+    "Save a model as a standalone folder: weights in `dtype`, stop tokens, tokenizer with the run's template, and the run's records."
     import torch
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
+    out, run = Path(out_dir), RunFolder.of(src)
+    out.mkdir(parents=True, exist_ok=True)
+    style = run.chat_template if run is not None else 'functiongemma'   # the prompt style the run was trained with
     model = model.to(torch.bfloat16 if dtype == 'bf16' else torch.float32)
     model.generation_config.eos_token_id = stop_token_ids(tok)
     model.generation_config.pad_token_id = tok.pad_token_id
     model.save_pretrained(str(out))
-    tok.chat_template = chat_template()
+    tok.chat_template = chat_template(style)
     tok.save_pretrained(str(out))
     _write_added_tokens(tok, out)
     spm = next((f for f in (src/'tokenizer.model', _local_file(base_path, 'tokenizer.model')) if f and Path(f).is_file()), None)
@@ -79,7 +82,7 @@ def save_standalone(model, tok, src:Path, # the model in fp32, its tokenizer, an
     for extra in ('tools.json', 'run_info.json', 'config.yaml'):
         f = next((p for p in (src/extra, src.parent/extra) if p.is_file()), None)
         if f: shutil.copyfile(f, out/extra)
-    (out/'fg_tuner_export.json').write_text(json.dumps(record, indent=2))
+    (out/'fg_tuner_export.json').write_text(json.dumps({**record, 'chat_template': style}, indent=2))
     return out
 
 # %% ../nbs/80_export.ipynb #59685964
@@ -222,14 +225,15 @@ TRICKY_TEXTS = ['a  b   c\t\td\n\n\ne', 'Ünïcödé, 我想在apple工作131415
 
 def check_gguf(path, # a .gguf file
                tokenizer=None, # the HF tokenizer the model was trained with (enables the tokenization check)
-               texts=()) -> dict: # texts to tokenize both ways (TRICKY_TEXTS are always added)
+               texts=(), # texts to tokenize both ways (TRICKY_TEXTS are always added)
+               style:str='functiongemma') -> dict: # the prompt style whose template the file must carry
     "Chat template, special tokens, BOS, function-token printing and tokenization of a GGUF file; `problems` lists what is broken."
     try: import llama_cpp
     except ImportError: raise ModelLoadError('checking GGUF files needs llama-cpp-python: pip install "fg_tuner[export]"') from None
     try: llm = llama_cpp.Llama(str(path), vocab_only=True, verbose=False)
     except ValueError as e: raise ModelLoadError(f'{path}: llama.cpp cannot read it ({e})') from None
     meta, problems = llm.metadata, []
-    if meta.get('tokenizer.chat_template') != chat_template(): problems.append('the chat template is missing or not fg_tuner\'s')
+    if meta.get('tokenizer.chat_template') != chat_template(style): problems.append(f'the chat template is missing or not fg_tuner\'s ({style} style)')
     if meta.get('tokenizer.ggml.add_bos_token') != 'true': problems.append('tokenizer.ggml.add_bos_token is not true (prompts would lack <bos>)')
     for t, i in TOKEN_IDS.items():   # a FunctionGemma GGUF maps each to exactly this one id
         ids = llm.tokenize(t.encode(), add_bos=False, special=True)
@@ -263,14 +267,15 @@ def validation_markdown(rows:list) -> str:
 def _dir_bytes(p:Path) -> int: return sum(f.stat().st_size for f in p.rglob('*') if f.is_file())
 
 def _write_recipes(run:RunFolder, fmts:list, files:dict, out:Path, merged:Path, name:str, tool_list, greedy:bool) -> dict:
-    "The Modelfile (format `ollama`) and the vLLM recipe (with `merged`), as `files` entries."
-    res, ctx = {}, max(2048, run.max_seq_length)
+    "The Modelfile (format `ollama`) and the vLLM recipe (with `merged`), as `files` entries, for the run's prompt style."
+    res, ctx, style = {}, max(2048, run.max_seq_length), run.chat_template
     if 'ollama' in fmts:
         g = next(files[f] for f in ('gguf-q8_0', 'gguf-q4_k_m', 'gguf-f16', 'gguf-bf16') if f in files)
-        mf = write_modelfile(out, Path(g['path']).name, tool_list, developer=run.developer_prompt, greedy=greedy, num_ctx=ctx, name=name)
-        res['ollama'] = {'path': str(mf), 'gguf': Path(g['path']).name, 'request': 'request.json', 'bytes': mf.stat().st_size}
+        mf = write_modelfile(out, Path(g['path']).name, tool_list, developer=run.developer_prompt, greedy=greedy, num_ctx=ctx, name=name, style=style)
+        res['ollama'] = {'path': str(mf), 'gguf': Path(g['path']).name, 'request': 'request.json', 'bytes': mf.stat().st_size,
+                         'prompt': 'RENDERER functiongemma' if style == 'ollama' else 'TEMPLATE'}
     if 'merged' in fmts and tool_list:
-        sh = write_vllm_recipe(out, tool_list, os.path.relpath(merged, out), name, ctx)
+        sh = write_vllm_recipe(out, tool_list, os.path.relpath(merged, out), name, ctx, style=style)
         res['vllm'] = {'path': str(sh), 'request': 'request.json', 'chat_template': 'chat_template.jinja', 'bytes': sh.stat().st_size}
     elif 'merged' in fmts: print(f'note: no tools for {name}: serve_vllm.sh and request.json not written (pass --tools FILE)', file=sys.stderr)
     return res
@@ -298,7 +303,7 @@ def export_files(run:RunFolder, fmts:list, out:Path, merged:Path, tmp:Path, name
         hf_tok = AutoTokenizer.from_pretrained(str(merged))
         for f in ggufs:
             files[f]['exposed_tokens'] = expose_function_tokens(files[f]['path'])   # Ollama >= 0.30 / llama-server print them
-            chk = files[f]['check'] = check_gguf(files[f]['path'], hf_tok, texts)
+            chk = files[f]['check'] = check_gguf(files[f]['path'], hf_tok, texts, style=run.chat_template)
             if not chk['function_tokens_printed']: chk['problems'].append('llama.cpp still hides the function tokens')
             if chk['problems']: raise FgTunerError(f"{files[f]['path']}: broken export: {'; '.join(chk['problems'])}")
             if chk['tokenization_mismatches']:
@@ -316,10 +321,10 @@ def validate_exports(files:dict, fmts:list, merged:Path, out:Path, data, **eval_
                      'rows_per_second': rep['timing']['rows_per_second'], 'report': rep['out_dir']})
     return rows
 
-def _write_validation(out:Path, name:str, data, n:int, validation:list, files:dict, ggufs:list):
+def _write_validation(out:Path, name:str, data, n:int, validation:list, files:dict, ggufs:list, style:str='functiongemma'):
     checks = [f"- {f}: {c['tokenization_mismatches']} of {c['texts']} texts tokenized differently by llama.cpp than by the training tokenizer"
               for f in ggufs if (c := files[f].get('check'))]
-    (out/'validation.md').write_text(f'# Validation of {name} on {data} ({n} rows)\n\n' + validation_markdown(validation)
+    (out/'validation.md').write_text(f'# Validation of {name} on {data} ({n} rows)\n\nPrompt style: model.chat_template={style}\n\n' + validation_markdown(validation)
                                      + ('\nGGUF checks (chat template, special tokens, BOS, function tokens printed: all passed):\n\n' + '\n'.join(checks) + '\n' if checks else ''),
                                      encoding='utf-8')
 
@@ -360,20 +365,21 @@ def export(run, # the run folder (or its adapter folder)
     if 'ollama' in fmts and not tool_list: raise DataError(f"{rf.path}: no tools.json found for the Ollama template; pass --tools FILE")
     data = Path(data) if data else rf.find('test.jsonl')
     if validate and not data: raise DataError(f"{rf.path}: no test.jsonl found for validation; pass --data FILE or --no-validate")
+    if validate: check_conversion_style(data, rf.chat_template)   # validation prompts in the style the run was trained with
     rows = read_test_set(data, limit=limit) if validate else None
     if ggufs:
         find_converter()
         try: import llama_cpp  # noqa: F401
         except ImportError: raise ModelLoadError('GGUF quantization/checks need llama-cpp-python: pip install "fg_tuner[export]"') from None
     marker = start_export_dir(out)   # removed when export.json is written; left by an interrupted or failed export
-    res = {'run': str(rf.path), 'out_dir': str(out), 'formats': fmts, 'files': {}, 'validation': []}
+    res = {'run': str(rf.path), 'out_dir': str(out), 'formats': fmts, 'chat_template': rf.chat_template, 'files': {}, 'validation': []}
     with tempfile.TemporaryDirectory(prefix='fg_export_') as tmp:
         merged = out/'merged' if 'merged' in fmts else Path(tmp)/'merged'
         res['files'] = export_files(rf, fmts, out, merged, Path(tmp), name, tool_list, dtype, threads, greedy,
                                     [r.get('text') or r['prompt'] for r in rows] if rows else [])
         if validate: res['validation'] = validate_exports(res['files'], fmts, merged, out, data, batch_size=batch_size,
                                                           max_new_tokens=max_new_tokens, limit=limit, n_threads=threads, n_ctx=n_ctx)
-    if res['validation']: _write_validation(out, name, data, len(rows), res['validation'], res['files'], ggufs)
+    if res['validation']: _write_validation(out, name, data, len(rows), res['validation'], res['files'], ggufs, rf.chat_template)
     (out/'export.json').write_text(json.dumps(res, indent=2, ensure_ascii=False, default=str), encoding='utf-8')
     marker.unlink(missing_ok=True)
     return res
@@ -401,6 +407,7 @@ def export_command(*, run:str|None=None, # run folder written by `fg-tuner train
     if not run: raise ConfigError('--run is required (the run folder written by `fg-tuner train`)')
     res = export(run, formats, out_dir=out, name=name, tools=tools, data=data, validate=not no_validate,
                  limit=limit, greedy=ollama_greedy, dtype=dtype, threads=threads, max_new_tokens=max_new_tokens, n_ctx=n_ctx)
+    print(f"prompt style: model.chat_template={res['chat_template']}" + (' (Modelfile: RENDERER functiongemma)' if res['chat_template'] == 'ollama' and 'ollama' in res['files'] else ''))
     for f, info in res['files'].items():
         secs = info.get('seconds', 0) + info.get('f16_seconds', 0)
         print(f"{f:<12} {info.get('path') or '(temporary)'}  {_mb(info['bytes'])} MB" + (f"  {secs:.1f} s" if 'seconds' in info else ''))

@@ -4,12 +4,12 @@
 
 # %% auto #0
 __all__ = ['FUNCTION_TOKENS', 'FUNCTION_TOKEN_IDS', 'TOKEN_IDS', 'ESC', 'BOS', 'TRIGGER', 'STOP_SEQUENCES', 'DEFAULT_REFUSAL',
-           'format_value', 'format_declaration', 'format_declarations', 'format_call', 'format_calls',
-           'format_response', 'format_prompt', 'format_example', 'parse_calls', 'parse_calls_safe', 'chat_template',
-           'render_chat_template']
+           'OLLAMA_TRIGGER', 'CHAT_STYLES', 'check_style', 'format_value', 'format_declaration', 'format_declarations',
+           'format_call', 'format_calls', 'format_response', 'format_prompt', 'format_example', 'parse_calls',
+           'parse_calls_safe', 'chat_template', 'render_chat_template']
 
 # %% ../nbs/20_formatter.ipynb #df0d4e8d
-import functools, json, re
+import functools, json, math, re
 from importlib import resources
 from .errors import FormatError, CallParseError
 from .schema import Tool, parse_tools, INVALID_KEY, INVALID_NAME
@@ -30,6 +30,15 @@ STOP_SEQUENCES = ['<end_of_turn>', '<start_function_response>']
 "Generation stops at either: after a call the model would otherwise hallucinate the tool's response."
 DEFAULT_REFUSAL = "Sorry, I can't help with that: no available function fits this request."
 "Model answer for out-of-scope requests (rows with no tool) when the data does not give one."
+OLLAMA_TRIGGER = 'You can do function calling with the following functions:'
+"The developer sentence of Ollama's `RENDERER functiongemma` (`defaultSystemMessage`, ollama/ollama model/renderers/functiongemma.go)."
+CHAT_STYLES = ('functiongemma', 'ollama')
+"Prompt styles (`model.chat_template`): the official FunctionGemma template, or the prompt Ollama's built-in renderer builds."
+
+def check_style(style:str) -> str: # a prompt style
+    "`style` when it is one of `CHAT_STYLES`; else a `FormatError` naming it and the choices."
+    if style not in CHAT_STYLES: raise FormatError(f"unknown prompt style {style!r} (model.chat_template): choose one of {list(CHAT_STYLES)}")
+    return style
 
 # %% ../nbs/20_formatter.ipynb #829645b1
 def _sorted_items(d): return sorted(d.items(), key=lambda kv: kv[0].lower() if isinstance(kv[0], str) else kv[0])
@@ -68,6 +77,38 @@ def _schema_body(s:dict) -> str:
 
 def _properties(p:dict) -> str: return ','.join(f'{k}:{{{_schema_body(v)}}}' for k, v in _sorted_items(p))
 
+# %% ../nbs/20_formatter.ipynb #a09ab1c4
+_GO_SPACE = ''.join(sorted(set('\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000') | {chr(c) for c in range(0x2000, 0x200b)}))
+def _go_trim(s:str) -> str: return s.strip(_GO_SPACE)   # Go's strings.TrimSpace (str.strip() would also cut \x1c-\x1f)
+def _byte_sorted(d) -> list: return sorted(d, key=lambda k: str(k).encode('utf-8'))   # Go's sort.Strings
+
+def _ollama_value(v) -> str:
+    "A value as Ollama's renderer writes it (`formatArgValue`)."
+    if isinstance(v, str): return ESC + v + ESC
+    if isinstance(v, bool): return 'true' if v else 'false'
+    if isinstance(v, int): return str(v)
+    if isinstance(v, float): return str(int(v)) if math.isfinite(v) and v == int(v) else repr(v)
+    if isinstance(v, dict): return '{' + ','.join(f'{k}:{_ollama_value(v[k])}' for k in _byte_sorted(v)) + '}'
+    if isinstance(v, (list, tuple)): return '[' + ','.join(map(_ollama_value, v)) + ']'
+    return '<nil>' if v is None else str(v)
+
+def _ollama_property(name:str, s:dict) -> str:
+    t = s.get('type')
+    t = [t] if isinstance(t, str) else list(t or [])
+    return f"{name}:{{description:{ESC}{s.get('description') or ''}{ESC}" + (f',type:{ESC}{t[0].upper()}{ESC}' if t else '') + '}'
+
+def _ollama_declaration(f:dict) -> str:
+    "One declaration as Ollama's renderer writes it (`renderToolDeclaration`), from an OpenAI-style `function` dict."
+    p = f.get('parameters') or {}
+    props, ptype, req = p.get('properties'), p.get('type') or '', p.get('required') or []
+    out = f"<start_function_declaration>declaration:{f['name']}{{description:{ESC}{f.get('description') or ''}{ESC}"
+    if props is not None or ptype:
+        parts = ['properties:{' + ','.join(_ollama_property(k, props[k] or {}) for k in _byte_sorted(props)) + '}'] if props else []
+        if req: parts.append('required:[' + ','.join(ESC + r + ESC for r in req) + ']')
+        if ptype: parts.append(f'type:{ESC}{ptype.upper()}{ESC}')
+        out += ',parameters:{' + ','.join(parts) + '}'
+    return out + '}<end_function_declaration>'
+
 # %% ../nbs/20_formatter.ipynb #a09ab1c3
 def format_declaration(tool) -> str:
     "One `<start_function_declaration>...<end_function_declaration>` block."
@@ -79,8 +120,10 @@ def format_declaration(tool) -> str:
     return (f'<start_function_declaration>declaration:{t.name}{{description:{ESC}{t.description}{ESC},'
             f'parameters:{{{",".join(parts)}}}}}<end_function_declaration>')
 
-def format_declarations(tools) -> str:
+def format_declarations(tools, # declarations (dicts or `Tool`s)
+                        style:str='functiongemma') -> str: # `functiongemma` or `ollama` (see `CHAT_STYLES`)
     "All declarations, concatenated with no separator (as the template does)."
+    if check_style(style) == 'ollama': return ''.join(_ollama_declaration(t.to_dict()['function']) for t in parse_tools(tools))
     return ''.join(format_declaration(t) for t in parse_tools(tools))
 
 # %% ../nbs/20_formatter.ipynb #7eed77a1
@@ -122,19 +165,58 @@ def _content(c) -> str:
     if isinstance(c, list): return ''.join(p.get('text', '') for p in c if isinstance(p, dict) and p.get('type', 'text') == 'text')
     return str(c)
 
+# %% ../nbs/20_formatter.ipynb #b2686cab
+def _ollama_tool_name(msgs:list, i:int) -> str:
+    "The call a tool result answers, by position after the last assistant turn with calls (as Ollama's renderer finds it)."
+    for j in range(i - 1, -1, -1):
+        calls = msgs[j].get('tool_calls') if msgs[j].get('role') in ('assistant', 'model') else None
+        if calls:
+            k = sum(1 for m in msgs[j + 1:i] if m.get('role') == 'tool')
+            return _norm_call(calls[k])['name'] if k < len(calls) else ''
+    return ''
+
+def _ollama_prompt(tools:list, msgs:list, system:str, bos:bool, add_generation_prompt:bool) -> str:
+    "The prompt of Ollama's `RENDERER functiongemma` (`FunctionGemmaRenderer.Render`) for parsed tools and messages."
+    out = [BOS] if bos else []
+    if system or tools:
+        out.append('<start_of_turn>developer\n' + _go_trim(system))
+        if tools: out.append(('\n' if system else '') + ('' if _go_trim(system) == OLLAMA_TRIGGER else OLLAMA_TRIGGER))
+        out.append(format_declarations(tools, style='ollama') + '<end_of_turn>\n')
+    prev = ''   # what the last message opened: a tool call awaiting results, or a tool response
+    for i, m in enumerate(msgs):
+        role, text = m.get('role'), _go_trim(_content(m.get('content')))
+        if role in ('assistant', 'model'):
+            calls = [_norm_call(c) for c in (m.get('tool_calls') or [])]
+            out.append(('' if prev == 'tool_response' else '<start_of_turn>model\n') + text +
+                       ''.join(f"<start_function_call>call:{c['name']}{_ollama_value(c['arguments'])}<end_function_call>" for c in calls))
+            prev = 'tool_call' if calls and i + 1 < len(msgs) and msgs[i + 1].get('role') == 'tool' else ''
+            out.append('<start_function_response>' if prev else '<end_of_turn>\n')
+        elif role == 'user':
+            out.append(('' if prev == 'tool_response' else '<start_of_turn>user\n') + text + '<end_of_turn>\n'); prev = ''
+        elif role == 'tool':
+            out.append(('' if prev == 'tool_call' else '<start_function_response>') +
+                       f"response:{_ollama_tool_name(msgs, i)}{{{_ollama_value(m.get('content') or '')}}}<end_function_response>")
+            prev = 'tool_response'
+        else: raise FormatError(f'message {i}: unsupported role {role!r}')
+    if add_generation_prompt and prev != 'tool_response': out.append('<start_of_turn>model\n')
+    return ''.join(out)
+
 # %% ../nbs/20_formatter.ipynb #1608d366
 def format_prompt(tools, # declarations (dicts or `Tool`s); may be empty
                   messages, # the user's text, or a list of HF-style messages
-                  developer:str|None=None, # custom developer text (replaces the trigger sentence)
+                  developer:str|None=None, # custom developer text (functiongemma: replaces the trigger sentence)
                   bos:bool=True, # start with the literal `<bos>` (what the chat template renders)
-                  add_generation_prompt:bool=True) -> str: # end with the model-turn opener
-    "A full FunctionGemma prompt, byte-identical to `chat_template()` rendering the same tools and messages."
+                  add_generation_prompt:bool=True, # end with the model-turn opener
+                  style:str='functiongemma') -> str: # `functiongemma`, or `ollama`: what Ollama's `RENDERER functiongemma` sends
+    "A full FunctionGemma prompt, byte-identical to `chat_template(style)` rendering the same tools and messages."
+    check_style(style)
     tools = parse_tools(tools or [])
     msgs = [{'role': 'user', 'content': messages}] if isinstance(messages, str) else list(messages)
     dev = developer
     if msgs and msgs[0].get('role') in ('system', 'developer'):
         if dev is None: dev = _content(msgs[0].get('content'))
         msgs = msgs[1:]
+    if style == 'ollama': return _ollama_prompt(tools, msgs, dev or '', bos, add_generation_prompt)
     out = [BOS] if bos else []
     if tools or dev is not None:
         out.append('<start_of_turn>developer\n' + (TRIGGER if dev is None else dev) + format_declarations(tools) + '<end_of_turn>\n')
@@ -165,9 +247,10 @@ def format_example(tools, # declarations shown in the prompt
                    messages, # the user's request (str) or the conversation so far
                    calls, # the expected calls: list of `{"name","arguments"}`; empty = refuse (out of scope)
                    developer:str|None=None, # custom developer text
-                   refusal:str|None=None) -> dict: # the answer for out-of-scope requests
+                   refusal:str|None=None, # the answer for out-of-scope requests
+                   style:str='functiongemma') -> dict: # the prompt's style (`CHAT_STYLES`); the completion is the same in both
     "A training record: `prompt`, `completion` and their concatenation `text`."
-    prompt = format_prompt(tools, messages, developer=developer)
+    prompt = format_prompt(tools, messages, developer=developer, style=style)
     if isinstance(calls, dict): calls = [calls]
     completion = (format_calls(calls) + '<start_function_response>') if calls else ((refusal or DEFAULT_REFUSAL) + '<end_of_turn>')
     return {'prompt': prompt, 'completion': completion, 'text': prompt + completion}
@@ -243,17 +326,20 @@ def parse_calls_safe(text:str) -> tuple:
     except CallParseError as e: return [], str(e)
 
 # %% ../nbs/20_formatter.ipynb #df13519e
-def chat_template() -> str:
-    "The packaged FunctionGemma Jinja chat template (parity-tested against `format_prompt`)."
-    return resources.files('fg_tuner').joinpath('templates/functiongemma.jinja').read_text(encoding='utf-8')
+_TEMPLATE_FILES = {'functiongemma': 'functiongemma.jinja', 'ollama': 'functiongemma_ollama.jinja'}
+
+def chat_template(style:str='functiongemma') -> str: # the prompt style (`CHAT_STYLES`)
+    "The packaged Jinja chat template of a prompt style (parity-tested against `format_prompt(..., style=style)`)."
+    return resources.files('fg_tuner').joinpath('templates/' + _TEMPLATE_FILES[check_style(style)]).read_text(encoding='utf-8')
 
 def render_chat_template(messages:list, # HF-style messages
                          tools:list|None=None, # OpenAI-style tool dicts (see `tools_to_dicts`)
                          add_generation_prompt:bool=True, # open the model's turn at the end
                          bos_token:str=BOS, # what the tokenizer would pass as `bos_token`
-                         template:str|None=None) -> str: # a template to render instead of ours
+                         template:str|None=None, # a template to render instead of ours
+                         style:str='functiongemma') -> str: # which of ours (`chat_template(style)`), when `template` is None
     "Render a chat template exactly as `tokenizer.apply_chat_template(..., tokenize=False)` would."
-    return _compiled(template or chat_template()).render(messages=messages, tools=tools,
+    return _compiled(template or chat_template(style)).render(messages=messages, tools=tools,
                                                         add_generation_prompt=add_generation_prompt, bos_token=bos_token)
 
 @functools.lru_cache(maxsize=8)

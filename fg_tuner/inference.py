@@ -10,7 +10,7 @@ import json, sys
 from pathlib import Path
 from .errors import DataError, ModelLoadError
 from .config import EvalConfig
-from .formatter import format_prompt, parse_calls_safe
+from .formatter import format_prompt, parse_calls_safe, check_style
 from .schema import Tool, load_tools, parse_tools, validate_arguments
 from .runs import RunFolder, model_kind, find_run_file
 from .generate import load_generator
@@ -30,11 +30,12 @@ def check_calls(calls:list, # parsed calls `{name, arguments}`
 
 # %% ../nbs/75_inference.ipynb #b1988208
 class Router:
-    "A trained router: tools, developer prompt and a generator; `route` answers requests with checked calls."
+    "A trained router: tools, developer prompt, prompt style and a generator; `route` answers requests with checked calls."
     def __init__(self, generator, # anything with `generate(prompts) -> list[str]` (see fg_tuner.evaluate)
                  tools, # the tools the router was trained with
-                 developer:str|None=None): # the developer prompt it was trained with (None = the trigger sentence)
-        self.generator, self.tools, self.developer = generator, parse_tools(tools), developer
+                 developer:str|None=None, # the developer prompt it was trained with (None = the trigger sentence)
+                 style:str='functiongemma'): # the prompt style it was trained with (`model.chat_template`)
+        self.generator, self.tools, self.developer, self.style = generator, parse_tools(tools), developer, check_style(style)
         if not self.tools: raise DataError('a router needs at least one tool declaration')
 
     @classmethod
@@ -49,11 +50,11 @@ class Router:
         run, tool_list = RunFolder.of(path), load_tools(tools_path)
         if developer is None and run is not None: developer = run.developer_prompt
         if kwargs.get('tool_choice') is not None: resolve_tool_choice(kwargs['tool_choice'], tool_list)   # before the model loads
-        return cls(load_generator(model, **kwargs), tool_list, developer)
+        return cls(load_generator(model, **kwargs), tool_list, developer, run.chat_template if run is not None else 'functiongemma')
 
     def prompt(self, request:str) -> str:
         "The exact prompt the model sees for `request`."
-        return format_prompt(self.tools, request, developer=self.developer)
+        return format_prompt(self.tools, request, developer=self.developer, style=self.style)
 
     def route(self, requests) -> list: # one request (str) or a list of them
         "For each request: the calls (JSON-ready), whether they validate, the violations, and the raw output."

@@ -11,7 +11,7 @@ __all__ = ['OLLAMA_MIN_VERSION', 'OLLAMA_LLAMA_SERVER_VERSION', 'VLLM_MIN_VERSIO
 import json, shlex, stat
 from pathlib import Path
 from .errors import ModelLoadError, ToolSchemaError
-from .formatter import FUNCTION_TOKEN_IDS, STOP_SEQUENCES, TRIGGER, chat_template, format_declarations
+from .formatter import FUNCTION_TOKEN_IDS, STOP_SEQUENCES, TRIGGER, chat_template, check_style, format_declarations
 from .schema import parse_tools, tools_to_dicts
 
 # %% ../nbs/78_ollama.ipynb #fa8ee3bc
@@ -61,12 +61,15 @@ def write_modelfile(out_dir, # folder that holds (or will hold) the GGUF file
                     developer:str|None=None, # the developer text used in training
                     greedy:bool=False, # temperature 0 instead of Google's recommended sampling
                     num_ctx:int=4096, # context window Ollama allocates
-                    name:str='fg-router') -> Path: # the name to `ollama create`
-    "Write `Modelfile` (FROM, TEMPLATE, PARSER, stops, sampling) and `request.json` for `ollama create NAME -f Modelfile`."
-    tpl = ollama_template(tools, developer)
-    if '"""' in tpl: raise ToolSchemaError('a tool description contains \'"""\', which a Modelfile TEMPLATE cannot hold')
+                    name:str='fg-router', # the name to `ollama create`
+                    style:str='functiongemma') -> Path: # the run's prompt style; `ollama`: RENDERER instead of TEMPLATE
+    "Write `Modelfile` (FROM, TEMPLATE or RENDERER, PARSER, stops, sampling) and `request.json` for `ollama create NAME -f Modelfile`."
     params = GREEDY_SAMPLING if greedy else RECOMMENDED_SAMPLING
-    lines = _modelfile_comments(name, greedy) + [f'FROM ./{gguf_name}', f'TEMPLATE """{tpl}"""', 'PARSER functiongemma']
+    if check_style(style) == 'ollama': lines = _renderer_lines(name, greedy, gguf_name, developer)
+    else:
+        tpl = ollama_template(tools, developer)
+        if '"""' in tpl: raise ToolSchemaError('a tool description contains \'"""\', which a Modelfile TEMPLATE cannot hold')
+        lines = _modelfile_comments(name, greedy) + [f'FROM ./{gguf_name}', f'TEMPLATE """{tpl}"""', 'PARSER functiongemma']
     lines += [f'PARAMETER stop "{s}"' for s in STOP_SEQUENCES]
     lines += [f'PARAMETER {k} {v}' for k, v in params.items()] + [f'PARAMETER num_ctx {num_ctx}', 'PARAMETER num_predict 128']
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
@@ -120,10 +123,11 @@ def write_vllm_recipe(out_dir, # export folder: the script, template and request
                       model_dir:str='merged', # merged model folder, relative to out_dir
                       name:str='fg-router', # served model name
                       max_model_len:int=4096, # context length
-                      port:int=8000) -> Path: # listen port
+                      port:int=8000, # listen port
+                      style:str='functiongemma') -> Path: # the run's prompt style: which of our templates vLLM renders
     "Write `serve_vllm.sh`, `chat_template.jinja` and `request.json` for serving a merged router with vLLM."
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    (out/'chat_template.jinja').write_text(chat_template(), encoding='utf-8')
+    (out/'chat_template.jinja').write_text(chat_template(style), encoding='utf-8')
     (out/'request.json').write_text(json.dumps(request_body(tools, name), ensure_ascii=False, indent=1) + '\n', encoding='utf-8')
     cmd = ' '.join(shlex.quote(a) for a in vllm_command(model_dir, name, max_model_len, port))
     lines = ['#!/usr/bin/env bash', f'# {name}: FunctionGemma router exported by fg_tuner, served by vLLM >= {VLLM_MIN_VERSION}.',
@@ -137,3 +141,17 @@ def write_vllm_recipe(out_dir, # export folder: the script, template and request
     p.write_text('\n'.join(lines) + '\n', encoding='utf-8')
     p.chmod(p.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return p
+
+# %% ../nbs/78_ollama.ipynb #ffeeb1c3
+def _renderer_lines(name:str, greedy:bool, gguf_name:str, developer:str|None) -> list:
+    "The Modelfile of a router trained with `model.chat_template=ollama`: Ollama's renderer builds its training prompt."
+    if developer and '"""' in developer: raise ToolSchemaError('data.developer_prompt contains \'"""\', which a Modelfile SYSTEM cannot hold')
+    head = [f'# {name}: FunctionGemma router exported by fg_tuner, trained with model.chat_template=ollama. Create: ollama create {name} -f Modelfile',
+            f'# Needs Ollama >= {OLLAMA_MIN_VERSION} (RENDERER and PARSER functiongemma, ollama/ollama PR 13521); an older Ollama accepts this',
+            '# file but does not render FunctionGemma prompts and returns the call text as content.',
+            "# RENDERER functiongemma, not TEMPLATE: this router was trained on the prompt Ollama's renderer builds (its developer sentence,",
+            '# declarations without enums or nested properties), so the renderer gives it its training prompt. The renderer declares',
+            '# the tools each request sends: call POST /api/chat or /v1/chat/completions WITH request.json\'s "tools", in that order.']
+    if developer: head.append('# SYSTEM is the training developer text: Ollama sends it when a request has no system message of its own.')
+    body = [f'FROM ./{gguf_name}', 'RENDERER functiongemma', 'PARSER functiongemma'] + ([f'SYSTEM """{developer}"""'] if developer else [])
+    return head + _modelfile_comments(name, greedy)[-2:] + body

@@ -186,6 +186,11 @@ def developer_prompt(self:RunFolder) -> str|None:
     return self.section('data').get('developer_prompt')
 
 @patch(as_prop=True)
+def chat_template(self:RunFolder) -> str:
+    "The prompt style the run was trained with (`run_info.json`, else `model.chat_template`, else `functiongemma`)."
+    return self.info().get('chat_template') or self.section('model').get('chat_template') or ModelConfig.chat_template
+
+@patch(as_prop=True)
 def max_seq_length(self:RunFolder) -> int:
     "The context length the run was trained with (`run_info.json`, else `model.max_seq_length`)."
     return int(self.info().get('max_seq_length') or self.section('model').get('max_seq_length') or ModelConfig.max_seq_length)

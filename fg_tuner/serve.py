@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from .errors import FgTunerError, ModelLoadError, ToolSchemaError
 from .config import EvalConfig
-from .formatter import format_prompt, parse_calls_safe
+from .formatter import format_prompt, parse_calls_safe, check_style
 from .schema import load_tools, parse_tools
 from .runs import RunFolder, find_run_file, model_kind
 from .generate import cut_at_stop, load_generator
@@ -177,10 +177,11 @@ def request_messages(messages:list) -> list: # the request's `Message`s
 
 def build_prompt(tools:list, # the declared tools
                  messages:list, # from `request_messages`
-                 developer:str|None=None) -> str: # the run's developer prompt (used unless messages start with one)
+                 developer:str|None=None, # the run's developer prompt (used unless messages start with one)
+                 style:str='functiongemma') -> str: # the run's prompt style (`model.chat_template`)
     "The FunctionGemma prompt for a request; `APIError` for a conversation the format cannot express."
     own = messages[0]['role'] in ('system', 'developer')
-    try: return format_prompt(tools, messages, developer=None if own else developer)
+    try: return format_prompt(tools, messages, developer=None if own else developer, style=style)
     except ValueError as e: raise APIError(f'messages: {e}', 'messages', 'invalid_value') from None
 
 # %% ../nbs/85_serve.ipynb #6a722bd8
@@ -330,8 +331,10 @@ class ChatService:
                  max_input_tokens:int|None=None, # longest prompt accepted (default: context minus budget)
                  max_batch:int=64, # most requests in one generation call
                  batch_wait_ms:float=5.0, # how long an open batch waits for more requests
-                 api_key:str|None=None): # when set, `/v1` needs `Authorization: Bearer <api_key>`
+                 api_key:str|None=None, # when set, `/v1` needs `Authorization: Bearer <api_key>`
+                 style:str='functiongemma'): # the run's prompt style (`model.chat_template`)
         self.generator, self.tools, self.developer, self.model_id = generator, parse_tools(tools or []), developer, model_id
+        self.style = check_style(style)
         self.tokens, self.budget, self.api_key = TokenCounter(generator), generator.max_new_tokens, api_key
         ctx = context_window(generator)
         self.max_input_tokens = max_input_tokens or (ctx - self.budget if ctx else None)
@@ -353,7 +356,8 @@ class ChatService:
         if developer is None and run is not None: developer = run.developer_prompt
         gen = load_generator(model, batch_size=max_batch, max_new_tokens=max_new_tokens, **kwargs)
         return cls(gen, load_tools(tools_path) if tools_path else [], developer,
-                   model_id or default_model_id(model), max_input_tokens, max_batch, batch_wait_ms, api_key)
+                   model_id or default_model_id(model), max_input_tokens, max_batch, batch_wait_ms, api_key,
+                   style=run.chat_template if run is not None else 'functiongemma')
 
     async def complete(self, req:ChatRequest) -> dict:
         "Check, queue and answer one request (`APIError` when refused)."
@@ -381,7 +385,7 @@ def prepare_job(svc:ChatService, req:ChatRequest) -> Job:
     tools = request_tools(req.tools, svc.tools)
     choice = parse_tool_choice(req.tool_choice, tools)
     prefix = '' if svc.enforcement == 'constrained' else forced_prefix(choice)
-    prompt = build_prompt(tools, msgs, svc.developer) + prefix
+    prompt = build_prompt(tools, msgs, svc.developer, svc.style) + prefix
     budget = min(req.max_completion_tokens or req.max_tokens or svc.budget, svc.budget)
     return Job(prompt, prefix, tools, choice, budget, stops, req.parallel_tool_calls)
 

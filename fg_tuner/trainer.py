@@ -11,7 +11,7 @@ from .errors import ConfigError, DataError, ModelLoadError
 from .config import Config, DEFAULT_CONFIG, as_config, config_to_yaml, config_from_args
 from . import models
 from .models import resolve_engine
-from .dataset import Conversion, read_records, convert_config, processed_dir_for
+from .dataset import Conversion, read_records, convert_config, processed_dir_for, check_conversion_style
 from .runs import RunFolder, run_dir_for, resolve_checkpoint
 from .recipe import RECIPE, plan_run, count_parameters, check_resolved, recipe_record, format_recipe
 
@@ -55,6 +55,7 @@ def training_rows(cfg, # a resolved config
     "`(train_rows, test_rows, info)` for `cfg.data.input` (processed folder/JSONL, saved DatasetDict, or raw file)."
     src = Path(cfg.data.input).expanduser()
     read = lambda p: read_records(p, hint=_ROWS_HINT)
+    if src.is_dir() or src.suffix.lower() == '.jsonl': check_conversion_style(src, cfg.model.chat_template)   # prompts rendered in the run's style
     if src.is_dir():
         if (src/'train.jsonl').exists():
             test = src/'test.jsonl'
@@ -66,7 +67,7 @@ def training_rows(cfg, # a resolved config
     if src.suffix.lower() == '.jsonl' and _is_processed_jsonl(src):
         test = src.with_name('test.jsonl') if src.name == 'train.jsonl' else None
         return read(src), read(test) if test is not None and test.exists() else [], {'source': str(src), 'kind': 'processed'}
-    done = processed_dir_for(cfg.data)
+    done = processed_dir_for(cfg.data, style=cfg.model.chat_template)
     if reuse_converted and (done/'train.jsonl').exists():
         conv = Conversion.read(done)
         return conv.train, conv.test, {'source': str(src), 'kind': 'converted', 'processed_dir': str(done)}
@@ -450,6 +451,7 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
     requested, cfg.model.name_or_path = cfg.model.name_or_path, rb.name
     base = models.resolve_model(cfg.model.name_or_path)
     tok = models.load_tokenizer(base)   # checks the Hub / folder first, with one-line errors
+    tok.chat_template = models.chat_template(cfg.model.chat_template)   # saved with the weights: the run's prompt style
     plan, train_ds, eval_ds, test_rows, data_info = prepare_datasets(cfg, tok, main, say, n_params=count_parameters(base))
     cfg = plan.cfg                      # resolved: the recipe's choices filled in (saved as config.yaml)
     engine, dtype = training_engine(cfg), models.pick_dtype(cfg.model.dtype)
