@@ -30,7 +30,7 @@ On the lent GPU (../shared/gpu/README.md; the public data carried in as .carry/d
 `--time-limit` starts no (dataset, config) group whose estimate (from the rates measured so far) does not fit;
 the same command again finishes the rest. `--plan` prints the estimates without training.
 """
-import argparse, hashlib, json, math, os, platform, re, shlex, shutil, subprocess, sys, time
+import argparse, concurrent.futures, functools, hashlib, json, math, os, platform, re, shlex, shutil, subprocess, sys, threading, time
 from pathlib import Path
 import quality_data as qd
 
@@ -39,8 +39,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = {
     'default': [],
     'handtuned': ['lora.r=64', 'lora.alpha=128', 'training.learning_rate=6e-4', 'training.num_train_epochs=10'],
+    'lora': ['training.method=lora'],
     'epochs6': ['training.num_train_epochs=6'],
-    'lr6e-4': ['training.learning_rate=6e-4'],
+    'lr5e-5': ['training.learning_rate=5e-5'],
+    'lr5e-6': ['training.learning_rate=5e-6'],
+    'lr6e-4': ['training.method=lora', 'training.learning_rate=6e-4'],
     'r64': ['lora.r=64', 'lora.alpha=128'],
     'distractors': ['data.distractors=4'],
     'full_loss': ['training.completion_only_loss=false'],
@@ -50,14 +53,19 @@ CONFIGS = {
 3 more training rows per train row, with the argument values the request spells out swapped for other values of the
 same argument (`fg_tuner.dataset.augment_train`); the test rows are never touched, and augmented rows whose request
 equals a request of the dataset's test sets are dropped from the training file (counted in the row's data)."""
-CONFIG_GROUPS = {'core': ['default', 'handtuned', 'distractors'], 'sweep': ['epochs6', 'lr6e-4', 'r64', 'full_loss', 'augment'],
+CONFIG_GROUPS = {'core': ['default', 'handtuned', 'distractors'],
+                 'sweep': ['lora', 'lr5e-5', 'lr5e-6', 'epochs6', 'r64', 'lr6e-4', 'full_loss', 'augment'],
                  'all': list(CONFIGS)}
 DATASETS = ['sgd_router', 'sgd_unseen', 'clinc150', 'hr_routing', 'crm_agent']
 MATRICES = {
     'gpu12': 'default:all; distractors:sgd_router,sgd_unseen; handtuned:sgd_router,sgd_unseen',
     'gpu-rest': 'handtuned:clinc150,hr_routing,crm_agent; distractors:clinc150,hr_routing,crm_agent; sweep:hr_routing,clinc150',
+    'sweep1': 'lora,lr5e-5,distractors,augment:hr_routing,clinc150',
 }
-"Named `--matrix` presets: `configs:datasets` pairs, run in this order (`gpu12` is the first GPU sweep, about 12 minutes by the --plan estimate)."
+"""Named `--matrix` presets: `configs:datasets` pairs, run in this order (`gpu12` is the first GPU sweep, about 12 minutes by the --plan
+estimate; `sweep1` the next one: the four changes to the default most likely to matter, on the two datasets that train fastest,
+about 30 GPU minutes one after the other, ~10 with `--parallel 4`). Under the recipe's default (full fine-tuning for a 270M model)
+the LoRA-only configs name `training.method=lora` or a LoRA rank, which makes the recipe choose LoRA."""
 TEST_AS_IS, TEST_SHUFFLED = 'as is', 'shuffled'
 BASE_OVERRIDES = ['logging.wandb_mode=disabled', 'logging.sample_generations=0', 'training.save_steps=1000000']
 "Added to every training: no W&B, no sample generation during training, no intermediate checkpoints."
@@ -129,9 +137,11 @@ def read_results(path:Path) -> list:
     if not path.exists(): return []
     return [json.loads(l) for l in path.read_text(encoding='utf-8').splitlines() if l.strip()]
 
+_RESULTS_LOCK = threading.Lock()
+
 def append_result(path:Path, rec:dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, 'a', encoding='utf-8') as f: f.write(json.dumps(rec, ensure_ascii=False) + '\n')
+    with _RESULTS_LOCK, open(path, 'a', encoding='utf-8') as f: f.write(json.dumps(rec, ensure_ascii=False) + '\n')
 
 # -- datasets --------------------------------------------------------------------------------------------------
 
@@ -402,7 +412,7 @@ def data_info(ds:dict, td:dict, tinfo:dict) -> dict:
 
 def bench_command(a, ds:str, config:str) -> str:
     "The benchmark call that redoes one (dataset, config) group (its training and all its test sets)."
-    skip = {'--datasets', '--configs', '--matrix', '--results', '--out', '--work', '--time-limit', '--report', '--plan', '--shared', '--cli'}
+    skip = {'--datasets', '--configs', '--matrix', '--results', '--out', '--work', '--time-limit', '--report', '--plan', '--shared', '--cli', '--parallel'}
     argv, keep, i = list(a.argv), [], 0
     while i < len(argv):
         x = argv[i]
@@ -410,6 +420,33 @@ def bench_command(a, ds:str, config:str) -> str:
             i += 1 if '=' in x or x in ('--report', '--plan') else 2; continue
         keep.append(x); i += 1
     return ' '.join(['python3 benchmarks/bench_quality.py'] + [q(x) for x in keep] + ['--datasets', ds, '--configs', config])
+
+def train_and_eval(a, b, base:dict, label:str, tid:str, config:str, members:list, td:dict, todo:list) -> int:
+    "Train one group and evaluate all its test sets; append a row per test set to --results. Returns the failures (0/1)."
+    def fail(what, e, items):
+        print(f'FAILED {what} {label}: {e}')
+        for ds, test, _, _, key in items:
+            append_result(a.results, {**base, 'key': key, 'dataset': ds['name'], 'test': test, 'params': ds['params'],
+                                      'error': f'{what}: ' + str(e).splitlines()[0], 'finished': time.strftime('%Y-%m-%d %H:%M:%S')})
+        return 1
+    try: tr = b.train(members[0], config, td)
+    except RuntimeError as e: return fail('training', e, todo)
+    budget = b.budget(td)
+    name = f"{tid}__{config}-{sha([k for *_, k in todo], 8)}"
+    try: evs = b.evaluate(Path(tr['run_dir']), [(f'{ds["name"]}/{test}', path) for ds, test, path, _, _ in todo], name, budget)
+    except RuntimeError as e: return fail('evaluation', e, todo)
+    for (ds, test, path, tinfo, key), ev in zip(todo, evs):
+        rec = {**base, 'key': key, 'dataset': ds['name'], 'test': test, 'params': ds['params'],
+               'bench_command': bench_command(a, ds['name'], config), 'metrics': ev['metrics'],
+               'eval': {k: v for k, v in ev['eval'].items() if k != 'command'}, 'train': {k: v for k, v in tr.items() if k != 'command'},
+               'data': data_info(ds, td, tinfo), 'unchanged_order': tinfo.get('unchanged_order'),
+               'commands': {'convert_train': td['command'], 'test': tinfo['command'], 'train': tr['command'], 'eval': ev['eval']['command']},
+               'finished': time.strftime('%Y-%m-%d %H:%M:%S')}
+        append_result(a.results, rec)
+        m = ev['metrics']
+        print(f"   {ds['name']:<11} {test:<13} {config:<11} tool {fmt_pct(m['tool_accuracy'])}  exact {fmt_pct(m['exact_accuracy'])}  "
+              f"arg-F1 {fmt_f(m['arg_f1'])}  oos {fmt_pct(m['oos_accuracy'])}  unparseable {fmt_pct(m['unparseable_rate'])}", flush=True)
+    return 0
 
 def run(a) -> int:
     names = [n for n in DATASETS if any(n in ds for _, ds in a.matrix)]
@@ -419,6 +456,8 @@ def run(a) -> int:
     b = Bench(a, Runner(a.cli, a.work, a.verbose))
     done = {r['key'] for r in read_results(a.results) if 'error' not in r}
     dev, t_start, failures, planned = device_name(), time.perf_counter(), 0, []
+    pool = concurrent.futures.ThreadPoolExecutor(a.parallel) if a.parallel > 1 and not a.plan else None
+    futures, queued_est = [], 0.0
     print(f'device: {dev}; model {a.model}; results -> {a.results}; work {a.work}')
     for config, dsets in a.matrix:
         groups = {}   # datasets that share a training (sgd_router, sgd_unseen) form one group
@@ -442,35 +481,19 @@ def run(a) -> int:
             planned.append((label, td['report']['train'] + td['augmented'], (td['report'].get('token_lengths') or {}).get('p50'), tokens, len(todo), n_rows, est))
             if a.plan: continue
             left = a.time_limit - (time.perf_counter() - t_start) if a.time_limit else None
-            if left is not None and est > left:
+            queued = (queued_est + est) / a.parallel if a.parallel > 1 else est
+            if left is not None and queued > left:
                 print(f'== {label}: skipped, needs ~{est:.0f}s and {left:.0f}s are left of --time-limit {a.time_limit:.0f}'); continue
+            queued_est += est
             print(f'== {label}: {td["report"]["train"]} training rows' + (f' (+{td["augmented"]} augmented)' if td['augmented'] else '') + f', ~{tokens / 1e6:.2f}M tokens to train, '
                   f'{len(todo)} test sets of {n_rows} rows; estimate {est:.0f}s', flush=True)
             base = {'setup_id': sha(setup, 8), 'setup': setup, 'config': config, 'overrides': CONFIGS[config],
-                    'data_overrides': td['data_overrides'], 'device': dev, 'cli': a.cli}
-            def fail(what, e, items):
-                nonlocal failures
-                print(f'FAILED {what} {label}: {e}'); failures += 1
-                for ds, test, _, _, key in items:
-                    append_result(a.results, {**base, 'key': key, 'dataset': ds['name'], 'test': test, 'params': ds['params'],
-                                              'error': f'{what}: ' + str(e).splitlines()[0], 'finished': time.strftime('%Y-%m-%d %H:%M:%S')})
-            try: tr = b.train(members[0], config, td)
-            except RuntimeError as e: fail('training', e, todo); continue
-            budget = b.budget(td)
-            name = f"{tid}__{config}-{sha([k for *_, k in todo], 8)}"
-            try: evs = b.evaluate(Path(tr['run_dir']), [(f'{ds["name"]}/{test}', path) for ds, test, path, _, _ in todo], name, budget)
-            except RuntimeError as e: fail('evaluation', e, todo); continue
-            for (ds, test, path, tinfo, key), ev in zip(todo, evs):
-                rec = {**base, 'key': key, 'dataset': ds['name'], 'test': test, 'params': ds['params'],
-                       'bench_command': bench_command(a, ds['name'], config), 'metrics': ev['metrics'],
-                       'eval': {k: v for k, v in ev['eval'].items() if k != 'command'}, 'train': {k: v for k, v in tr.items() if k != 'command'},
-                       'data': data_info(ds, td, tinfo), 'unchanged_order': tinfo.get('unchanged_order'),
-                       'commands': {'convert_train': td['command'], 'test': tinfo['command'], 'train': tr['command'], 'eval': ev['eval']['command']},
-                       'finished': time.strftime('%Y-%m-%d %H:%M:%S')}
-                append_result(a.results, rec)
-                m = ev['metrics']
-                print(f"   {ds['name']:<11} {test:<13} {config:<11} tool {fmt_pct(m['tool_accuracy'])}  exact {fmt_pct(m['exact_accuracy'])}  "
-                      f"arg-F1 {fmt_f(m['arg_f1'])}  oos {fmt_pct(m['oos_accuracy'])}  unparseable {fmt_pct(m['unparseable_rate'])}", flush=True)
+                    'data_overrides': td['data_overrides'], 'device': dev, 'cli': a.cli, 'parallel': a.parallel}
+            job = functools.partial(train_and_eval, a, b, base, label, tid, config, members, td, todo)
+            if pool is None: failures += job()
+            else: futures.append(pool.submit(job))
+    if pool is not None:
+        failures += sum(f.result() for f in futures); pool.shutdown()
     if planned:
         print('\n| group | train rows | train prompt tokens p50 | tokens to train | test sets | test rows | estimated s |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
         for label, rows, p50, tokens, nt, nr, est in planned: print(f'| {label} | {rows} | {p50} | {tokens / 1e6:.2f}M | {nt} | {nr} | {est:.0f} |')
@@ -502,7 +525,7 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
     setups = {}
     for r in ok: setups.setdefault(r['setup_id'], []).append(r)
     L = ['## Quality: convert -> train -> eval through the CLI', '',
-         'Every row: the dataset converted by `fg-tuner convert`, a LoRA run of `fg-tuner train` with the config\'s overrides, '
+         'Every row: the dataset converted by `fg-tuner convert`, a run of `fg-tuner train` with the config\'s overrides, '
          'then `fg-tuner eval` on the test set (greedy decoding). Exact call = right tool and exactly the expected arguments; '
          'argument P/R/F1 over (tool.key, value) pairs with case and spacing ignored; out-of-scope = requests that must get no '
          'call, declined; unparseable = output that starts a call but does not parse. Train wall s and eval wall s are whole '
@@ -528,11 +551,14 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
             oos = f"{fmt_pct(m['oos_accuracy'])} of {m['oos_n']}" if m['oos_n'] else '-'
             tw = fmt_s(t['wall_s']) + (' (shared)' if r['dataset'] == 'sgd_unseen' or r['test'] != TEST_AS_IS else '')
             ew = fmt_s(e['wall_s']) + (f" ({e['call_rows']} rows)" if e.get('call_tests', 1) > 1 else '')
+            if r.get('parallel', 1) > 1: tw, ew = tw + f" [x{r['parallel']}]", ew + f" [x{r['parallel']}]"
             L.append(f"| {r['dataset']} | {r['test']} ({m['n']}) | {r['config']} | {fmt_pct(m['tool_accuracy'])} | {fmt_pct(m['exact_accuracy'])} | "
                      f"{fmt_f(m['arg_precision'])} / {fmt_f(m['arg_recall'])} / {fmt_f(m['arg_f1'])} | {oos} | {fmt_pct(m['unparseable_rate'])} | "
                      f"{tw} | {ew} | {e['rows_per_s']:.1f} | `{r['bench_command']}` |")
         L += ['', '(shared): the training is the one of the row above with the same config (sgd_unseen is tested on the '
-              'sgd_router training; robustness rows reuse the training of their "as is" row).', '']
+              'sgd_router training; robustness rows reuse the training of their "as is" row).'] + (
+              ['[xN]: run with `--parallel N`, N groups at once on one GPU: a shared-GPU wall time, longer than alone; '
+               'the accuracy columns do not depend on it.'] if any(r.get('parallel', 1) > 1 for r in rs) else []) + ['']
         # robustness: drops on the same rows
         base = {(r['dataset'], r['config']): r for r in rs if r['test'] == TEST_AS_IS}
         rob = [r for r in rs if r['test'] != TEST_AS_IS and (r['dataset'], r['config']) in base]
@@ -658,6 +684,8 @@ def parse(argv):
     g.add_argument('--report', action='store_true', help='only turn --results into --out')
     g.add_argument('--no-report', action='store_true', help='do not rewrite --out at the end')
     g.add_argument('--time-limit', type=float, default=None, help='seconds: start no group whose estimate does not fit in what is left')
+    g.add_argument('--parallel', type=int, default=1, help='groups trained and evaluated at the same time (default 1). A 270M model leaves a '
+                   'large GPU mostly idle, so 3-4 at once finish a sweep sooner; their wall times are then shared-GPU times (the report says so)')
     g.add_argument('--assume-train-tokens-per-s', type=float, default=60000)
     g.add_argument('--assume-train-overhead', type=float, default=25)
     g.add_argument('--assume-eval-rows-per-s', type=float, default=30)

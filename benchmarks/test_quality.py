@@ -105,6 +105,18 @@ def test_cli_parsing_and_keys():
     cmd = bq.bench_command(bq.parse(['--model', '/tmp/standin', '--matrix', 'gpu12', '--time-limit', '500', '--set', 'a.b=1']), 'clinc150', 'default')
     assert cmd == 'python3 benchmarks/bench_quality.py --model /tmp/standin --set a.b=1 --datasets clinc150 --configs default', cmd
 
+def test_parallel_and_sweep_configs():
+    "`--parallel N` (not part of a row's reproduce command); `sweep1`; LoRA-only settings always make the recipe choose LoRA."
+    a = bq.parse(['--matrix', 'sweep1', '--parallel', '3'])
+    assert a.parallel == 3 and a.matrix[0] == ('lora', ['hr_routing', 'clinc150']) and [c for c, _ in a.matrix] == ['lora', 'lr5e-5', 'distractors', 'augment']
+    assert bq.parse([]).parallel == 1
+    cmd = bq.bench_command(bq.parse(['--model', 'm', '--parallel', '4']), 'hr_routing', 'lora')
+    assert cmd == 'python3 benchmarks/bench_quality.py --model m --datasets hr_routing --configs lora', cmd
+    for name, over in bq.CONFIGS.items():   # under the default (full fine-tuning) a LoRA rank or a LoRA-sized rate needs LoRA chosen
+        keys = dict(o.split('=', 1) for o in over)
+        if float(keys.get('training.learning_rate', 0)) >= 1e-4 or any(k.startswith('lora.') for k in keys):
+            assert keys.get('training.method') == 'lora' or 'lora.r' in keys, name
+
 def test_augment_config():
     "The `augment` config converts with data.augment=3 and is part of the sweep; augmented rows equal to a test request are dropped."
     assert bq.CONFIGS['augment'] == ['data.augment=3'] and 'augment' in bq.CONFIG_GROUPS['sweep']
