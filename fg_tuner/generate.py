@@ -15,8 +15,8 @@ from .runs import model_kind, base_model_of
 from .constrain import ToolConstraint, ToolLogitsProcessor, llama_logits_processor
 
 # %% auto #0
-__all__ = ['cut_at_stop', 'common_prefix', 'attention_masks', 'StaticKV', 'decode_shared', 'HFGenerator', 'GGUFGenerator',
-           'load_generator']
+__all__ = ['SHARED_PREFIX_ATTENTION', 'cut_at_stop', 'common_prefix', 'attention_masks', 'shared_prefix_attention', 'StaticKV',
+           'decode_shared', 'HFGenerator', 'GGUFGenerator', 'load_generator']
 
 # %% ../nbs/45_generate.ipynb #8c47b4c7
 def cut_at_stop(text:str, stops=STOP_SEQUENCES) -> str:
@@ -63,10 +63,49 @@ def _logits(core, h):
     cap = getattr(core.config, 'final_logit_softcapping', None)
     return z if cap is None else cap * (z / cap).tanh()
 
-def _step(core, ids, qpos, kpos, kvalid, cache):
-    "One forward of `ids` (B, Q) at real positions `qpos` against the cache; returns the last hidden states."
+def _step(core, ids, qpos, kpos, kvalid, cache, prefix_kv=None):
+    "One forward of `ids` (B, Q) at real positions `qpos` against the cache (and the shared prefix's keys/values); the last hidden states."
     m = attention_masks(qpos, kpos, kvalid, core.config, core.lm_head.weight.dtype)
-    return core.model(input_ids=ids, position_ids=qpos, attention_mask=m, past_key_values=cache, use_cache=True).last_hidden_state
+    kw = {} if prefix_kv is None else {'prefix_kv': prefix_kv}
+    return core.model(input_ids=ids, position_ids=qpos, attention_mask=m, past_key_values=cache, use_cache=True, **kw).last_hidden_state
+
+# %% ../nbs/45_generate.ipynb #0ccdafaf
+SHARED_PREFIX_ATTENTION = 'fg_shared_prefix'
+"The name `shared_prefix_attention` is registered under in transformers' `AttentionInterface`."
+
+def shared_prefix_attention(module, # the attention layer (`layer_idx`, `config`)
+                            query, key, value, # (B, heads, Q, d); this row's keys/values (B, kv heads, S, d)
+                            attention_mask, # (B, 1, Q, prefix + S) bool: which keys each query sees
+                            scaling:float|None=None, dropout:float=0.0,
+                            prefix_kv:dict|None=None, # {layer_idx: (keys, values)}, each (1, kv heads, prefix, d)
+                            **kwargs):
+    "Attention over the batch's shared prefix (stored once) and each row's own keys: one softmax over both; sdpa without `prefix_kv`."
+    import torch
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+    if prefix_kv is None: return sdpa_attention_forward(module, query, key, value, attention_mask, scaling=scaling, dropout=dropout, **kwargs)
+    kp, vp = prefix_kv[module.layer_idx]
+    B, H, Q, d = query.shape
+    G, P = key.shape[1], kp.shape[2]
+    g = H // G
+    scaling = scaling if scaling is not None else d ** -0.5
+    q = query.reshape(B, G, g * Q, d)                                    # heads h = i*g + j read kv head i
+    qs = q.transpose(0, 1).reshape(G, B * g * Q, d)                      # every row's queries, one matrix per kv head
+    sp = torch.bmm(qs, kp[0].transpose(1, 2)).view(G, B, g * Q, P).transpose(0, 1)
+    s = torch.cat([sp, q @ key.transpose(-1, -2)], -1).float() * scaling
+    cap = getattr(module.config, 'attn_logit_softcapping', None)
+    if cap: s = cap * torch.tanh(s / cap)
+    m = attention_mask if attention_mask.dtype == torch.bool else attention_mask >= 0
+    s = s.view(B, G, g, Q, P + key.shape[2]).masked_fill(~m[:, :, None], torch.finfo(s.dtype).min).view(B, G, g * Q, -1)
+    w = torch.softmax(s, -1).to(value.dtype)
+    wp = w[..., :P].transpose(0, 1).reshape(G, B * g * Q, P)
+    out = torch.bmm(wp, vp[0]).view(G, B, g * Q, d).transpose(0, 1) + w[..., P:] @ value
+    return out.reshape(B, H, Q, d).transpose(1, 2).contiguous(), None
+
+def _register_attention():
+    from transformers import AttentionInterface
+    AttentionInterface.register(SHARED_PREFIX_ATTENTION, shared_prefix_attention)
+
+_register_attention()
 
 # %% ../nbs/45_generate.ipynb #9b7b5f92
 class StaticKV:
@@ -87,8 +126,8 @@ class StaticKV:
 def _decode_step(core, st:dict):
     "One decoding step on the state buffers `st` (in place): record the new key's position, run all layers, logits out."
     import torch
-    st['kpos'].index_copy_(1, st['cache'].idx, st['qpos']); st['kvalid'].index_copy_(1, st['cache'].idx, st['live'])
-    h = _step(core, st['ids'], st['qpos'], st['kpos'], st['kvalid'], st['cache'])
+    st['kpos'].index_copy_(1, st['kidx'], st['qpos']); st['kvalid'].index_copy_(1, st['kidx'], st['live'])
+    h = _step(core, st['ids'], st['qpos'], st['kpos'], st['kvalid'], st['cache'], st['prefix_kv'])
     st['logits'].copy_(_logits(core, h[:, 0]).float())
 
 def _graph_step(core, st:dict):
@@ -113,45 +152,49 @@ def decode_shared(model, # a causal LM (PEFT-wrapped or not) in eval mode
                   stop_ids, # token ids that end an answer (kept out of the output)
                   processor=None, # called as `processor(ids (B, 1+t), scores (B, V))` before each choice (constraints)
                   graphs:bool|None=None) -> list: # CUDA graphs for the decoding steps (None: on a GPU)
-    "Greedy answers (token-id lists) for `prefix + suffix` of every row, the prefix computed once."
+    "Greedy answers (token-id lists) for `prefix + suffix` of every row, the prefix computed once and stored once."
     import torch
     from transformers import DynamicCache
-    core = _core(model); dev = core.lm_head.weight.device
+    core = _core(model); dev, cfg = core.lm_head.weight.device, core.config
     B, Lp, lens = len(suffixes), len(prefix), [len(s) for s in suffixes]
     S, stops, stop_set = max(lens), torch.tensor(sorted(set(stop_ids)), device=dev), set(stop_ids)
-    K = Lp + S + max_new_tokens
-    cache = StaticKV(B, K)
+    K = Lp + S + max_new_tokens                                   # key positions the masks cover: prefix, then each row's own
+    cache = StaticKV(B, S + max_new_tokens)                       # each row's own keys; the prefix's are in `prefix_kv`, once
     kpos, kvalid = torch.zeros(B, K, dtype=torch.long, device=dev), torch.zeros(B, K, dtype=torch.bool, device=dev)
-    if Lp:                                   # the prefix once (batch 1), then copied into every row's buffers
-        p, pre = torch.arange(Lp, device=dev)[None], DynamicCache()
-        _step(core, torch.tensor([prefix], device=dev), p, p, torch.ones(1, Lp, dtype=torch.bool, device=dev), pre)
-        for i, layer in enumerate(pre.layers):
-            cache.idx = torch.arange(Lp, device=dev)
-            cache.update(layer.keys.expand(B, -1, -1, -1), layer.values.expand(B, -1, -1, -1), i)
-        kpos[:, :Lp], kvalid[:, :Lp] = p, True
-    ids = torch.tensor([s + [0] * (S - len(s)) for s in suffixes], device=dev)
-    real = torch.arange(S, device=dev)[None] < torch.tensor(lens, device=dev)[:, None]
-    qpos = torch.where(real, Lp + torch.arange(S, device=dev)[None], Lp + S)   # padding queries see everything real
-    kpos[:, Lp:Lp + S], kvalid[:, Lp:Lp + S], cache.idx = qpos, real, torch.arange(Lp, Lp + S, device=dev)
-    h = _step(core, ids, qpos, kpos, kvalid, cache)[torch.arange(B, device=dev), torch.tensor(lens, device=dev) - 1]
-    st = {'cache': cache, 'kpos': kpos, 'kvalid': kvalid, 'ids': torch.zeros(B, 1, dtype=torch.long, device=dev),
-          'qpos': (Lp + torch.tensor(lens, device=dev))[:, None], 'live': torch.ones(B, 1, dtype=torch.bool, device=dev),
-          'logits': _logits(core, h).float()}
-    cache.idx = torch.tensor([Lp + S], device=dev)
-    use_graph, graph = (dev.type == 'cuda') if graphs is None else graphs, None
-    out, done = torch.zeros(B, 1, dtype=torch.long, device=dev), torch.zeros(B, dtype=torch.bool, device=dev)
-    for t in range(max_new_tokens):
-        scores = st['logits'] if processor is None else processor(out, st['logits'])
-        tok = scores.argmax(-1).masked_fill(done, 0)
-        out = torch.cat([out, tok[:, None]], 1)
-        done = done | torch.isin(tok, stops)
-        if t == max_new_tokens - 1 or bool(done.all()): break
-        if t: st['qpos'].add_(1); cache.idx.add_(1)
-        st['ids'].copy_(tok[:, None]); st['live'].copy_(~done[:, None])
-        if t == 0 and use_graph: graph = _graph_step(core, st)       # runs step 0 itself (the capture's warm-up)
-        elif graph is not None: graph.replay()
-        else: _decode_step(core, st)
-        if t == 0 and use_graph and graph is None: _decode_step(core, st)   # capture failed: run the step (again: it is idempotent)
+    attn, cfg._attn_implementation = cfg._attn_implementation, SHARED_PREFIX_ATTENTION
+    try:
+        if Lp:                               # the prefix once (batch 1, plain sdpa), its keys/values kept as they are
+            p, pre = torch.arange(Lp, device=dev)[None], DynamicCache()
+            _step(core, torch.tensor([prefix], device=dev), p, p, torch.ones(1, Lp, dtype=torch.bool, device=dev), pre)
+            prefix_kv = {i: (layer.keys, layer.values) for i, layer in enumerate(pre.layers)}
+            kpos[:, :Lp], kvalid[:, :Lp] = p, True
+        else:
+            z = torch.zeros(1, cfg.num_key_value_heads, 0, cfg.head_dim, dtype=core.lm_head.weight.dtype, device=dev)
+            prefix_kv = {i: (z, z) for i in range(cfg.num_hidden_layers)}
+        ids = torch.tensor([s + [0] * (S - len(s)) for s in suffixes], device=dev)
+        real = torch.arange(S, device=dev)[None] < torch.tensor(lens, device=dev)[:, None]
+        qpos = torch.where(real, Lp + torch.arange(S, device=dev)[None], Lp + S)   # padding queries see everything real
+        kpos[:, Lp:Lp + S], kvalid[:, Lp:Lp + S], cache.idx = qpos, real, torch.arange(S, device=dev)
+        h = _step(core, ids, qpos, kpos, kvalid, cache, prefix_kv)[torch.arange(B, device=dev), torch.tensor(lens, device=dev) - 1]
+        st = {'cache': cache, 'kpos': kpos, 'kvalid': kvalid, 'ids': torch.zeros(B, 1, dtype=torch.long, device=dev),
+              'qpos': (Lp + torch.tensor(lens, device=dev))[:, None], 'live': torch.ones(B, 1, dtype=torch.bool, device=dev),
+              'logits': _logits(core, h).float(), 'prefix_kv': prefix_kv, 'kidx': torch.tensor([Lp + S], device=dev)}
+        cache.idx = torch.tensor([S], device=dev)
+        use_graph, graph = (dev.type == 'cuda') if graphs is None else graphs, None
+        out, done = torch.zeros(B, 1, dtype=torch.long, device=dev), torch.zeros(B, dtype=torch.bool, device=dev)
+        for t in range(max_new_tokens):
+            scores = st['logits'] if processor is None else processor(out, st['logits'])
+            tok = scores.argmax(-1).masked_fill(done, 0)
+            out = torch.cat([out, tok[:, None]], 1)
+            done = done | torch.isin(tok, stops)
+            if t == max_new_tokens - 1 or bool(done.all()): break
+            if t: st['qpos'].add_(1); cache.idx.add_(1); st['kidx'].add_(1)
+            st['ids'].copy_(tok[:, None]); st['live'].copy_(~done[:, None])
+            if t == 0 and use_graph: graph = _graph_step(core, st)       # runs step 0 itself (the capture's warm-up)
+            elif graph is not None: graph.replay()
+            else: _decode_step(core, st)
+            if t == 0 and use_graph and graph is None: _decode_step(core, st)   # capture failed: run the step (again: it is idempotent)
+    finally: cfg._attn_implementation = attn
     return [next((r[:k] for k, x in enumerate(r) if x in stop_set), r) for r in out[:, 1:].tolist()]
 
 # %% ../nbs/45_generate.ipynb #bda146a9
