@@ -48,22 +48,23 @@ CONFIGS = {
     'distractors': ['data.distractors=4'],
     'full_loss': ['training.completion_only_loss=false'],
     'augment': ['data.augment=3'],
+    'shuffle': ['data.shuffle_tools=true'],
 }
 """Named configs: `fg-tuner train` overrides (`data.*` ones go to `fg-tuner convert` of the training set). `augment`: up to
 3 more training rows per train row, with the argument values the request spells out swapped for other values of the
 same argument (`fg_tuner.dataset.augment_train`); the test rows are never touched, and augmented rows whose request
 equals a request of the dataset's test sets are dropped from the training file (counted in the row's data)."""
 CONFIG_GROUPS = {'core': ['default', 'handtuned', 'distractors'],
-                 'sweep': ['lora', 'lr5e-5', 'lr5e-6', 'epochs6', 'r64', 'lr6e-4', 'full_loss', 'augment'],
+                 'sweep': ['lora', 'lr5e-5', 'lr5e-6', 'epochs6', 'r64', 'lr6e-4', 'full_loss', 'augment', 'shuffle'],
                  'all': list(CONFIGS)}
 DATASETS = ['sgd_router', 'sgd_unseen', 'clinc150', 'hr_routing', 'crm_agent']
 MATRICES = {
     'gpu12': 'default:all; distractors:sgd_router,sgd_unseen; handtuned:sgd_router,sgd_unseen',
     'gpu-rest': 'handtuned:clinc150,hr_routing,crm_agent; distractors:clinc150,hr_routing,crm_agent; sweep:hr_routing,clinc150',
-    'sweep1': 'lora,lr5e-5,distractors,augment:hr_routing,clinc150',
+    'sweep1': 'lora,lr5e-5,distractors,shuffle,augment:hr_routing,clinc150',
 }
 """Named `--matrix` presets: `configs:datasets` pairs, run in this order (`gpu12` is the first GPU sweep, about 12 minutes by the --plan
-estimate; `sweep1` the next one: the four changes to the default most likely to matter, on the two datasets that train fastest,
+estimate; `sweep1` the next one: the five changes to the default most likely to matter, on the two datasets that train fastest,
 about 30 GPU minutes one after the other, ~10 with `--parallel 4`). Under the recipe's default (full fine-tuning for a 270M model)
 the LoRA-only configs name `training.method=lora` or a LoRA rank, which makes the recipe choose LoRA."""
 TEST_AS_IS, TEST_SHUFFLED = 'as is', 'shuffled'

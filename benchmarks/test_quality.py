@@ -108,7 +108,7 @@ def test_cli_parsing_and_keys():
 def test_parallel_and_sweep_configs():
     "`--parallel N` (not part of a row's reproduce command); `sweep1`; LoRA-only settings always make the recipe choose LoRA."
     a = bq.parse(['--matrix', 'sweep1', '--parallel', '3'])
-    assert a.parallel == 3 and a.matrix[0] == ('lora', ['hr_routing', 'clinc150']) and [c for c, _ in a.matrix] == ['lora', 'lr5e-5', 'distractors', 'augment']
+    assert a.parallel == 3 and a.matrix[0] == ('lora', ['hr_routing', 'clinc150']) and [c for c, _ in a.matrix] == ['lora', 'lr5e-5', 'distractors', 'shuffle', 'augment']
     assert bq.parse([]).parallel == 1
     cmd = bq.bench_command(bq.parse(['--model', 'm', '--parallel', '4']), 'hr_routing', 'lora')
     assert cmd == 'python3 benchmarks/bench_quality.py --model m --datasets hr_routing --configs lora', cmd

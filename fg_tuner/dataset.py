@@ -23,8 +23,8 @@ __all__ = ['TOOLS_SHEET_NAMES', 'GENERIC_TOOLS', 'tools_from_table', 'parse_args
            'length_stats', 'token_lengths', 'Conversion', 'to_dataset_dict', 'read_records', 'read_examples',
            'distractor_pool', 'format_records', 'value_spans', 'value_text', 'argument_leaves', 'schema_paths',
            'read_augment_values', 'categories', 'ValuePools', 'swappable', 'make_variant', 'argument_variants',
-           'augment_train', 'rows_per_tool', 'token_report', 'convert', 'processed_dir_for', 'conversion_style',
-           'check_conversion_style', 'convert_config', 'convert_command']
+           'augment_train', 'shuffle_declarations', 'rows_per_tool', 'token_report', 'convert', 'processed_dir_for',
+           'conversion_style', 'check_conversion_style', 'convert_config', 'convert_command']
 
 # %% ../nbs/35_dataset.ipynb #303415c8
 TOOLS_SHEET_NAMES = ('tools', 'tool', 'functions', 'function declarations', '工具', '工具定义', '函数')
@@ -657,6 +657,22 @@ def augment_train(train:list, test:list, tools:list, opts:dict, # as `argument_v
     rep['skipped']['unformattable'] = len(bad)
     return recs, rep
 
+# %% ../nbs/35_dataset.ipynb #c96a3510
+def shuffle_declarations(records:list, # training records (`tools`: declaration names, `user_content`, `tool_name`, `tool_arguments`)
+                         tools:list, opts:dict, # the dataset's `Tool`s; the data options (`seed`, `developer_prompt`, `refusal`, `style`)
+                         pool=(), # the distractor pool (`distractor_pool`): names a record may declare besides `tools`
+                         salt:str='') -> list: # kept apart from other calls' orders (e.g. 'augmented')
+    "The records re-rendered with their declarations in a seeded random order of their own (same tools, same answer)."
+    by = {t.name: t for t in [*pool, *tools]}
+    fmt = _FastFormat(opts.get('developer_prompt'), opts.get('refusal'), style=opts.get('style', 'functiongemma'))
+    out = []
+    for i, r in enumerate(records):
+        decl = [by[n] for n in r['tools']]
+        random.Random(f"{opts['seed']}:order:{salt}:{i}").shuffle(decl)
+        calls = [{'name': r['tool_name'], 'arguments': r['tool_arguments']}] if r['tool_name'] else []
+        out.append(r | fmt(decl, r['user_content'], calls) | {'tools': [t.name for t in decl]})
+    return out
+
 # %% ../nbs/35_dataset.ipynb #68e8b8ed
 def rows_per_tool(tools:list, train:list, test:list, rejects:list, markers:set) -> dict:
     "`{tool: {train, test, rejected}}`, with `(none)` for out-of-scope rows and `(unknown)` for undeclared tool names."
@@ -705,6 +721,8 @@ def convert(input, # .xlsx/.xls/.ods, .csv/.tsv or .jsonl file
         raise DataError(f"{path}: no usable rows ({len(rows)} read, all rejected" + (f": {', '.join(f'{a} {b}' for a, b in top)}" if top else '') + ')')
     train, test = split_rows(records, key=lambda x: x['tool_name'], test_size=opts['test_size'], seed=opts['seed'])
     added, augmented = augment_train(train, test, tools_list, opts, path.name, pool)
+    if opts.get('shuffle_tools'):   # training rows only: each its own declaration order
+        train, added = shuffle_declarations(train, tools_list, opts, pool), shuffle_declarations(added, tools_list, opts, pool, salt='augmented')
     rejects.sort(key=lambda x: x['row'])
     report = _report(info, tools_list, tools_src, rows, blank, train, test, rejects, checker.markers, opts, warnings, records + added, augmented)
     train, records = train + added, records + added
@@ -732,7 +750,7 @@ def _report(info, tools, tools_src, rows, blank, train, test, rejects, markers, 
               'rows_per_tool': per, 'rejects_by_reason': dict(Counter(x['reason'] for x in rejects).most_common()),
               'out_of_scope': {'train': per['(none)']['train'], 'test': per['(none)']['test']},
               'split': {'test_size': opts['test_size'], 'seed': opts['seed'], 'stratified_by': 'tool_name'},
-              'distractors': opts['distractors'], 'chat_template': opts.get('style', 'functiongemma'), 'augmented': augmented, 'warnings': warnings,
+              'distractors': opts['distractors'], 'shuffle_tools': bool(opts.get('shuffle_tools')), 'chat_template': opts.get('style', 'functiongemma'), 'augmented': augmented, 'warnings': warnings,
               'char_lengths': length_stats([len(x['text']) for x in records], recommend=False)}
     if not report['accounting_ok']: raise AssertionError(f'row accounting broken: {len(train)}+{len(test)}+{len(rejects)} != {len(rows)}')
     return report
