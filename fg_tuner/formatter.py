@@ -6,7 +6,7 @@
 __all__ = ['FUNCTION_TOKENS', 'FUNCTION_TOKEN_IDS', 'TOKEN_IDS', 'ESC', 'BOS', 'TRIGGER', 'STOP_SEQUENCES', 'DEFAULT_REFUSAL',
            'OLLAMA_TRIGGER', 'CHAT_STYLES', 'check_style', 'format_value', 'format_declaration', 'format_declarations',
            'format_call', 'format_calls', 'format_response', 'format_prompt', 'format_example', 'parse_calls',
-           'parse_calls_safe', 'chat_template', 'render_chat_template']
+           'parse_calls_safe', 'chat_template', 'template_style', 'render_chat_template']
 
 # %% ../nbs/20_formatter.ipynb #df0d4e8d
 import functools, json, math, re
@@ -331,6 +331,10 @@ _TEMPLATE_FILES = {'functiongemma': 'functiongemma.jinja', 'ollama': 'functionge
 def chat_template(style:str='functiongemma') -> str: # the prompt style (`CHAT_STYLES`)
     "The packaged Jinja chat template of a prompt style (parity-tested against `format_prompt(..., style=style)`)."
     return resources.files('fg_tuner').joinpath('templates/' + _TEMPLATE_FILES[check_style(style)]).read_text(encoding='utf-8')
+
+def template_style(template:str|None) -> str|None: # a chat template read from a model (tokenizer or GGUF metadata)
+    "The prompt style whose packaged template `template` is, or None when it is none of ours."
+    return next((st for st in CHAT_STYLES if template is not None and template.strip() == chat_template(st).strip()), None)
 
 def render_chat_template(messages:list, # HF-style messages
                          tools:list|None=None, # OpenAI-style tool dicts (see `tools_to_dicts`)

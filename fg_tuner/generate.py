@@ -219,6 +219,9 @@ class HFGenerator:
         masks_ok = bool(getattr(cfg, 'layer_types', None)) and getattr(cfg, '_attn_implementation', 'sdpa') in ('sdpa', 'eager')
         self.shared_prefix = masks_ok if shared_prefix is None else (shared_prefix and masks_ok)
 
+    @property
+    def chat_template(self) -> str|None: return getattr(self.tok, 'chat_template', None)   # the tokenizer's (saved with the model)
+
 # %% ../nbs/45_generate.ipynb #938d8258
 @patch(cls_method=True)
 def load(cls:HFGenerator, path, # adapter folder, run folder (LoRA or full fine-tune) or merged model folder
@@ -326,6 +329,9 @@ class GGUFGenerator:
 
     @classmethod
     def load(cls, path, **kwargs): return cls(path, **kwargs)
+
+    @property
+    def chat_template(self) -> str|None: return self.llm.metadata.get('tokenizer.chat_template')   # the GGUF's own
 
     def _one(self, prompt:str, tool_choice=None) -> str:
         toks = self.llm.tokenize(prompt.encode('utf-8'), add_bos=False, special=True)

@@ -25,7 +25,7 @@ from .formatter import format_prompt, parse_calls_safe, check_style
 from .schema import load_tools, parse_tools
 from .runs import RunFolder, find_run_file, model_kind
 from .generate import cut_at_stop, load_generator
-from .inference import check_calls
+from .inference import check_calls, model_style
 
 # %% ../nbs/85_serve.ipynb #8d7019e3
 class APIError(FgTunerError):
@@ -357,7 +357,7 @@ class ChatService:
         gen = load_generator(model, batch_size=max_batch, max_new_tokens=max_new_tokens, **kwargs)
         return cls(gen, load_tools(tools_path) if tools_path else [], developer,
                    model_id or default_model_id(model), max_input_tokens, max_batch, batch_wait_ms, api_key,
-                   style=run.chat_template if run is not None else 'functiongemma')
+                   style=model_style(run, gen))
 
     async def complete(self, req:ChatRequest) -> dict:
         "Check, queue and answer one request (`APIError` when refused)."
