@@ -29,16 +29,17 @@ def _tool_lookup(rf: RunFolder, tools: Path) -> dict:
         found.update({t.name: t for t in src})
     return found
 
-def ollama_rows(rows: list, lookup: dict, run_tools: list, developer) -> list:
-    "Each row with `ollama_prompt`; checks first that the row's own prompt is reproduced from the looked-up tools."
+def ollama_rows(rows: list, lookup: dict, run_tools: list, developer, style: str = 'functiongemma') -> list:
+    """Each row with `ollama_prompt`; checks first that the row's own prompt is reproduced from the looked-up tools in the
+    run's prompt style (`model.chat_template`: for an `ollama` run the two prompts are the same, which is its point)."""
     out = []
     for i, r in enumerate(rows, 1):
         names = r.get('tools') or [t.name for t in run_tools]
         missing = [n for n in names if n not in lookup]
         if missing: raise DataError(f'test row {i}: tool {missing[0]!r} is not in the run\'s tools.json nor a known distractor')
         decl = [lookup[n] for n in names]
-        if format_prompt(decl, r['user_content'], developer=developer) != r['prompt']:
-            raise DataError(f'test row {i}: its prompt is not format_prompt(tools, user_content) (another developer prompt or tool set?)')
+        if format_prompt(decl, r['user_content'], developer=developer, style=style) != r['prompt']:
+            raise DataError(f'test row {i}: its prompt is not format_prompt(tools, user_content, style={style!r}) (another developer prompt or tool set?)')
         msgs = ([{'role': 'system', 'content': developer}] if developer is not None else []) + [{'role': 'user', 'content': r['user_content']}]
         out.append(r | {'ollama_prompt': ollama_render(tools_to_dicts(decl), msgs)})
     return out
@@ -108,7 +109,9 @@ def report_markdown(meta: dict, results: list, ceilings: list) -> str:
         lines += [f"{meta['rows']} test rows of `{meta['data']}`; model `{meta['gguf']}` (llama.cpp via llama-cpp-python {meta['llama_cpp']}, "
                   f"{meta['threads']} threads, greedy, unconstrained as Ollama and vLLM decode, max {meta['max_new_tokens']} new tokens); {meta['machine']}.", '',
                   f"Prompt length: fg_tuner {meta['tokens_ours']:.0f} tokens, Ollama renderer {meta['tokens_ollama']:.0f} tokens (mean); "
-                  f"the two prompts differ on {meta['differ']} of {meta['rows']} rows.", '',
+                  f"the two prompts differ on {meta['differ']} of {meta['rows']} rows. The run was trained with "
+                  f"`model.chat_template={meta.get('chat_template', 'functiongemma')}`"
+                  + (" (the Ollama renderer's prompt: the \"fg_tuner\" rows are that prompt too)." if meta.get('chat_template') == 'ollama' else '.'), '',
                   '| serving path | exact | tool acc. | arg F1 | out-of-scope | errors | served by |',
                   '| --- | --- | --- | --- | --- | --- | --- |']
         lines += [f"| {label} | {_metric_cells(m)} | {_pct(m['out_of_scope']['accuracy'])} | {m['unparseable']['count']} | {served} |"
@@ -145,7 +148,7 @@ def main(argv=None) -> int:
         data, tools = Path(a.data[0]) if a.data else rf.find('test.jsonl'), rf.find('tools.json')
         if not data: raise DataError(f"{rf.path}: no test.jsonl found; pass --data")
         if not tools: raise DataError(f"{rf.path}: no tools.json found beside the run or its data")
-        rows = ollama_rows(read_test_set(data, limit=a.limit), _tool_lookup(rf, tools), load_tools(tools), rf.developer_prompt)
+        rows = ollama_rows(read_test_set(data, limit=a.limit), _tool_lookup(rf, tools), load_tools(tools), rf.developer_prompt, rf.chat_template)
         with tempfile.TemporaryDirectory(prefix='bench_ollama_') as tmp:
             gguf = Path(a.gguf) if a.gguf else Path(export(a.run, 'gguf-q8_0', out_dir=a.export_dir or tmp, validate=False,
                                                           threads=a.threads)['files']['gguf-q8_0']['path'])
@@ -155,7 +158,7 @@ def main(argv=None) -> int:
             secs = time.perf_counter() - t0
             ntok = lambda p: len(gen.llm.tokenize(p.encode(), add_bos=False, special=True))
             import llama_cpp
-            meta |= {'run': str(rf.path), 'data': str(data), 'rows': len(rows), 'gguf': gguf.name, 'threads': a.threads or 'all',
+            meta |= {'run': str(rf.path), 'chat_template': rf.chat_template, 'data': str(data), 'rows': len(rows), 'gguf': gguf.name, 'threads': a.threads or 'all',
                      'llama_cpp': llama_cpp.__version__, 'max_new_tokens': a.max_new_tokens,
                      'machine': f'{platform.machine()}, {platform.python_implementation()} {platform.python_version()}',
                      'tokens_ours': sum(map(ntok, (r['prompt'] for r in rows))) / len(rows),
