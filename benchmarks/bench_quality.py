@@ -65,7 +65,7 @@ MATRICES = {
 }
 """Named `--matrix` presets: `configs:datasets` pairs, run in this order (`gpu12` is the first GPU sweep, about 12 minutes by the --plan
 estimate; `sweep1` the next one: the five changes to the default most likely to matter, on the two datasets that train fastest,
-about 30 GPU minutes one after the other, ~10 with `--parallel 4`). Under the recipe's default (full fine-tuning for a 270M model)
+about 35 GPU minutes one after the other, less with `--parallel 4`, by how much not measured yet). Under the recipe's default (full fine-tuning for a 270M model)
 the LoRA-only configs name `training.method=lora` or a LoRA rank, which makes the recipe choose LoRA."""
 TEST_AS_IS, TEST_SHUFFLED = 'as is', 'shuffled'
 BASE_OVERRIDES = ['logging.wandb_mode=disabled', 'logging.sample_generations=0', 'training.save_steps=1000000']
