@@ -102,10 +102,9 @@ def shared_prefix_attention(module, # the attention layer (`layer_idx`, `config`
     return out.reshape(B, H, Q, d).transpose(1, 2).contiguous(), None
 
 def _register_attention():
+    "Register `shared_prefix_attention` (on first use: importing this module must not import transformers, see the trainer)."
     from transformers import AttentionInterface
-    AttentionInterface.register(SHARED_PREFIX_ATTENTION, shared_prefix_attention)
-
-_register_attention()
+    AttentionInterface.register(SHARED_PREFIX_ATTENTION, shared_prefix_attention)   # idempotent: a name -> function mapping
 
 # %% ../nbs/45_generate.ipynb #9b7b5f92
 class StaticKV:
@@ -161,6 +160,7 @@ def decode_shared(model, # a causal LM (PEFT-wrapped or not) in eval mode
     K = Lp + S + max_new_tokens                                   # key positions the masks cover: prefix, then each row's own
     cache = StaticKV(B, S + max_new_tokens)                       # each row's own keys; the prefix's are in `prefix_kv`, once
     kpos, kvalid = torch.zeros(B, K, dtype=torch.long, device=dev), torch.zeros(B, K, dtype=torch.bool, device=dev)
+    _register_attention()
     attn, cfg._attn_implementation = cfg._attn_implementation, SHARED_PREFIX_ATTENTION
     try:
         if Lp:                               # the prefix once (batch 1, plain sdpa), its keys/values kept as they are
