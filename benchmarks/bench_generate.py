@@ -15,7 +15,9 @@ Each mode decodes the same prompts (the test set's `prompt` column) greedily wit
 Rows/s counts the whole `generate` call (tokenizing, prefill, decoding, detokenizing) after one warm-up batch.
 `agree` = share of rows whose answer text equals the first mode's (the plain reference). With `--gguf`: seconds per
 request for successive requests that share the tool-declaration prefix (llama.cpp reuses the cached prefix),
-with and without the constraint; the first request (which fills the cache) is reported apart.
+with and without the constraint; the first request (which fills the cache) is reported apart. `--profile MODE` also
+records one batch of MODE with the PyTorch profiler (GPU kernel time against wall time, the busiest ops, the CPU time
+of the constraint's `fg.constrain.*` sections).
 """
 import argparse, json, os, platform, random, statistics, sys, time
 from pathlib import Path
@@ -56,6 +58,34 @@ def run_hf(a, prompts) -> list:
                      'peak_gib': round(peak, 2) if peak is not None else None})
         print(json.dumps(rows[-1]), flush=True)
     return rows
+
+def profile_hf(a, prompts) -> dict:
+    "One batch of mode `--profile` under the PyTorch profiler: wall time, GPU kernel time, the busiest ops (to `--profile-out`)."
+    import torch
+    sys.path.insert(0, str(ROOT/'benchmarks'))
+    from profile_step import summary
+    from fg_tuner.generate import load_generator
+    kind, _, rest = a.profile.partition('-')
+    bs = int(rest.rstrip('+c'))
+    gen = load_generator(a.model, batch_size=bs, max_new_tokens=a.max_new_tokens, engine='hf')
+    gen.constrain, gen.shared_prefix = rest.endswith('+c'), kind == 'shared'
+    batch = prompts[:bs]
+    gen.generate(batch)                                           # warm-up
+    acts = [torch.profiler.ProfilerActivity.CPU] + ([torch.profiler.ProfilerActivity.CUDA] if torch.cuda.is_available() else [])
+    sync = torch.cuda.synchronize if torch.cuda.is_available() else (lambda: None)
+    sync(); t0 = time.perf_counter()
+    with torch.profiler.profile(activities=acts) as prof:
+        gen.generate(batch); sync()
+    wall = time.perf_counter() - t0
+    ka = prof.key_averages()
+    res = {'mode': a.profile, 'rows': len(batch), **summary(ka, wall, 1)}
+    ann = {e.key: round(e.cpu_time_total / 1e6, 4) for e in ka if e.key.startswith('fg.')}
+    res['annotations_cpu_s'] = ann
+    sort = 'cuda_time_total' if torch.cuda.is_available() else 'cpu_time_total'
+    text = json.dumps(res) + '\n\n' + ka.table(sort_by=sort, row_limit=30) + '\n\n' + ka.table(sort_by='cpu_time_total', row_limit=20)
+    out = Path(a.profile_out or f'profile_generate_{a.profile}.txt'); out.write_text(text)
+    print('PROFILE ' + json.dumps(res), flush=True)
+    return res
 
 def run_gguf(a, prompts) -> list:
     from fg_tuner.generate import GGUFGenerator
@@ -102,10 +132,13 @@ def main(argv=None):
     ap.add_argument('--gguf', help='a .gguf file: also time llama.cpp'); ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--requests', type=int, default=30, help='llama.cpp: requests timed')
     ap.add_argument('--out', help='write the Markdown table here')
+    ap.add_argument('--profile', help='also profile one batch of this mode (e.g. shared-256+c) with the PyTorch profiler')
+    ap.add_argument('--profile-out', help='--profile: where the op tables go (default profile_generate_MODE.txt)')
     a = ap.parse_args(argv)
     prompts = load_prompts(a)
     hf = run_hf(a, prompts) if a.model and a.modes else []
     gg = run_gguf(a, prompts) if a.gguf else []
+    if a.profile and a.model: profile_hf(a, prompts)
     md = markdown(a, hf, gg, prompts)
     print(md)
     if a.out: Path(a.out).write_text(md, encoding='utf-8')

@@ -122,7 +122,7 @@ def plain_trl(a, clock):
     model = AutoModelForCausalLM.from_pretrained(str(path), dtype=torch.bfloat16 if bf16 else torch.float32, attn_implementation='eager')
     args = SFTConfig(output_dir=str(out), per_device_train_batch_size=int(o['training.per_device_train_batch_size']),
                      max_steps=int(o['training.max_steps']), learning_rate=float(o['training.learning_rate']), logging_steps=5,
-                     save_strategy='no', report_to='none', bf16=bf16, max_length=4096, seed=0)
+                     save_strategy='no', report_to='none', bf16=bf16, max_length=4096, seed=int(o.get('training.seed', 0)))
     peft = LoraConfig(r=16, lora_alpha=32, lora_dropout=0.05, target_modules='all-linear', task_type='CAUSAL_LM')
     tr = SFTTrainer(model=model, args=args, train_dataset=ds, processing_class=tok, peft_config=peft, callbacks=[clock])
     out_ = tr.train()
@@ -204,6 +204,9 @@ def main(argv=None):
     ap.add_argument('--batch', type=int, help='per-device batch (default 16; 2 with --tiny)')
     ap.add_argument('--lr', type=float, help='learning rate (default 2e-4; 1e-2 with --tiny)')
     ap.add_argument('--repeat', type=int, default=1, help='runs per engine (the first Unsloth run compiles)')
+    ap.add_argument('--seed', type=int, default=0, help='training seed of every run (data order, adapter init); repeat k adds k-1')
+    ap.add_argument('--match-trl', action='store_true', help="fg_tuner runs with the baseline's schedule and dropout (linear, "
+                    "no warmup, LoRA dropout 0.05) instead of fg_tuner's (cosine, 5%% warmup, dropout 0): only the engine differs")
     ap.add_argument('--tiny', action='store_true', help='CPU check: tiny random model, hf engine, 8 steps, batch 2')
     ap.add_argument('--out', help='markdown file for the results (default benchmarks/train.md on a GPU, none on CPU)')
     ap.add_argument('--keep', action='store_true', help='keep the run folders (printed)')
@@ -237,8 +240,9 @@ def main(argv=None):
                 f'training.max_steps={a.steps}', f'training.per_device_train_batch_size={a.batch}', 'training.gradient_accumulation_steps=1',
                 f'training.learning_rate={a.lr}', 'training.logging_steps=5', f'training.save_steps={10**9}',
                 # the engines' LoRA speed as before the recipe (fg_tuner.recipe): fixed rank and warmup, no validation generation
-                'training.method=lora', 'lora.r=16', 'lora.alpha=32', 'training.warmup_ratio=0.05', 'data.val_size=0',
-                'logging.wandb_mode=disabled', 'logging.sample_generations=0'] + a.overrides
+                'training.method=lora', 'lora.r=16', 'lora.alpha=32', 'data.val_size=0', f'training.seed={a.seed + rep - 1}',
+                'logging.wandb_mode=disabled', 'logging.sample_generations=0'] + (
+                ['training.lr_scheduler_type=linear', 'training.warmup_ratio=0', 'lora.dropout=0.05'] if a.match_trl else ['training.warmup_ratio=0.05']) + a.overrides
             res_file = tmp/f'{run_name}.json'
             cmd = [sys.executable, __file__, '--worker', 'trl' if eng == 'trl' else 'fg', '--result', str(res_file), '--config-name', a.config_name, json.dumps(over)]
             print(f'== {eng} (run {rep}): training {a.steps} steps, batch {a.batch}, model {a.model}', flush=True)
@@ -256,7 +260,8 @@ def main(argv=None):
     md = table(results)
     head = (f"## Training throughput per engine\n\n"
             f"`fg-tuner train` on {gpu or 'CPU (' + (platform.machine() or '?') + ', ' + str(os.cpu_count()) + ' cores)'}, "
-            f"model `{a.model}`, {a.steps} steps of batch {a.batch} (LoRA r16 on the seven projections, completion-only loss), "
+            f"model `{a.model}`, {a.steps} steps of batch {a.batch} (LoRA r16 on the seven projections, completion-only loss, seed {a.seed}"
+            + ("; fg_tuner runs with the baseline's linear schedule, no warmup, LoRA dropout 0.05" if a.match_trl else '') + "), "
             f"{n_rows} training rows from `{Path(a.data).name}`" + (f" with experiment `{exp}`" if exp else '') +
             f"; {time.strftime('%Y-%m-%d')}. Tokens are non-padding tokens (prompt + completion); *steady* excludes the "
             f"first logging interval (warm-up, compilation); wall time is the whole process (imports, loading, saving). "

@@ -271,13 +271,16 @@ def _token_rank(llt) -> np.ndarray:
 
 def _closing_token(m, c) -> int:
     "The closing policy's next token for constraint `c` in matcher state `m`."
-    words = np.zeros((c.n_vocab + 31) // 32, dtype=np.int32)
-    m.unsafe_compute_mask_ptr(words.ctypes.data, words.nbytes)
-    for t in c.closers:
-        if (words[t >> 5] >> (t & 31)) & 1: return t
+    for t in c.closers:                       # one token checked at a time: far cheaper than a mask over the vocabulary
+        if m.validate_tokens([t]) == 1: return t
     ff = m.compute_ff_tokens()
     if ff: return ff[0]
-    allowed = np.flatnonzero(np.unpackbits(words.view(np.uint8), bitorder='little')[:c.n_vocab])
+    words = np.zeros((c.n_vocab + 31) // 32, dtype=np.int32)
+    m.unsafe_compute_mask_ptr(words.ctypes.data, words.nbytes)
+    w = np.flatnonzero(words)                 # expand only the words that allow something (a few, where a key or value starts)
+    bits = np.unpackbits(words[w].view(np.uint8).reshape(len(w), 4), axis=1, bitorder='little').astype(bool)
+    allowed = (w[:, None] * 32 + np.arange(32))[bits]
+    allowed = allowed[allowed < c.n_vocab]
     return int(allowed[np.argmax(c.rank[allowed])])
 
 # %% ../nbs/43_constrain.ipynb #adcc9340
@@ -285,6 +288,7 @@ class ToolConstraint:
     "The tokens allowed next in one FunctionGemma answer (an llguidance matcher); `advance` feeds each chosen token."
     def __init__(self, matcher, lltokenizer, ids:dict, window:int=64):
         self.matcher, self.n_vocab, self.window, self.closing = matcher, lltokenizer.vocab_size, window, False
+        self.route, self._next = None, None   # a known way from the current state to the stop token (see `budget_token`)
         self.rank = _token_rank(lltokenizer)
         punct = [lltokenizer.tokenize_str(c) for c in '}],:']
         self.closers = [ids[t] for t in ('<start_function_response>', '<end_of_turn>', '<end_function_call>', '<escape>')] + \
@@ -324,6 +328,9 @@ class ToolConstraint:
         "Feed the token that was chosen; an error if it was not allowed."
         if not self.matcher.consume_token(int(token)):
             raise RuntimeError(f'token {token} is not allowed here: {self.matcher.get_error()[:300]}')
+        r, nxt, self.route, self._next = self.route, self._next, None, None
+        if nxt and nxt[0] == token: self.route = nxt[1]          # the route `budget_token` found for this token
+        elif r and r[0] == token: self.route = r[1:]             # following the route: its tail is still one
 
 # %% ../nbs/43_constrain.ipynb #6e3c30a9
 def closing_path(c:ToolConstraint, # the answer so far
@@ -343,9 +350,26 @@ def budget_token(c:ToolConstraint, # the answer so far
     "The token to force now so that the answer ends within `remaining` tokens, else None."
     if remaining is None or c.done: return None
     if not c.closing:
-        if remaining > c.window or 1 + len(closing_path(c, proposal, remaining)) <= remaining: return None
+        if remaining > c.window: return None
+        after = _route_after(c, proposal, remaining)
+        if after is not None and 1 + len(after) <= remaining:
+            c._next = (proposal, after)   # if the proposal is what gets chosen, `advance` keeps its route
+            return None
         c.closing = True
-    return _closing_token(c.matcher, c)
+        if not c.route: c.route = closing_path(c, None, remaining)   # no way out known yet: the policy's
+    return c.route[0] if c.route else _closing_token(c.matcher, c)
+
+def _route_after(c:ToolConstraint, proposal:int, remaining:int) -> list|None:
+    "A way to the stop token after `proposal`: the known route's tail, the known route itself if it still applies, else the policy's walk."
+    if c.route and c.route[0] == proposal: return c.route[1:]
+    m = c.matcher.deep_copy()
+    if not m.consume_token(int(proposal)): return None
+    if c.route and m.deep_copy().validate_tokens(c.route) == len(c.route): return list(c.route)   # e.g. one more word inside a string
+    path = []
+    while not m.is_stopped() and len(path) <= remaining:
+        t = _closing_token(m, c)
+        m.consume_token(t); path.append(t)
+    return path if m.is_stopped() else None
 
 # %% ../nbs/43_constrain.ipynb #78d35159
 class ToolLogitsProcessor:
@@ -356,28 +380,42 @@ class ToolLogitsProcessor:
         self.constraints, self.max_new_tokens, self.start = list(constraints), max_new_tokens, None
         self.executor = llg.LLExecutor(threads) if threads and threads > 1 else None
         self.n_vocab = self.constraints[0].n_vocab if self.constraints else 0
-        self.words = np.zeros((len(self.constraints), (self.n_vocab + 31) // 32), dtype=np.int32)
+        self.words = _host_words(len(self.constraints), (self.n_vocab + 31) // 32)
 
-    def _feed(self, input_ids):
-        if self.start is None: self.start = input_ids.shape[1]; return
-        last = input_ids[:, -1].tolist()
-        for c, t in zip(self.constraints, last):
+    def advance(self, tokens:list):
+        "Feed every row still answering the token chosen for it."
+        for c, t in zip(self.constraints, tokens):
             if not c.done: c.advance(t)
 
-    def __call__(self, input_ids, scores):
-        if input_ids.shape[0] != len(self.constraints):
-            raise ValueError(f'{input_ids.shape[0]} rows for {len(self.constraints)} constraints (one constraint per row; beam search is not supported)')
-        self._feed(input_ids)
+    def compute(self) -> list:
+        "The next masks of the rows still answering (into `words`); those rows. CPU only: a caller can run it while the GPU works."
         rows = [i for i, c in enumerate(self.constraints) if not c.done]
-        if not rows: return scores
+        if not rows: return rows
+        for i in range(len(self.constraints)):
+            if self.constraints[i].done and self.words[i, 0] != -1: self.words[i] = -1   # a finished row: anything (its token is ignored)
         if self.executor is not None:
             self.executor.unsafe_compute_mask_ptr([(self.constraints[i].matcher, i) for i in rows], self.words.ctypes.data,
                                                   self.words.shape[1] * 4, len(self.constraints))
         else:
             for i in rows: self.constraints[i].fill_mask(self.words[i])
-        _apply_masks(scores, self.words, rows, self.n_vocab)
-        if self.max_new_tokens is not None: self._budget(scores, rows, self.max_new_tokens - (input_ids.shape[1] - self.start))
+        return rows
+
+    def apply(self, scores, rows:list, # from `compute`
+              remaining:int|None=None): # tokens left in the budget, this one included (None: no budget)
+        "`scores` masked in place by the computed masks, with closing tokens forced where the budget needs them."
+        if not rows: return scores
+        # on a GPU every row at once (finished rows allow anything): no gather/scatter of the rows still answering
+        _apply_masks(scores, self.words, rows if scores.device.type == 'cpu' else range(len(self.constraints)), self.n_vocab)
+        if remaining is not None: self._budget(scores, rows, remaining)
         return scores
+
+    def __call__(self, input_ids, scores):
+        if input_ids.shape[0] != len(self.constraints):
+            raise ValueError(f'{input_ids.shape[0]} rows for {len(self.constraints)} constraints (one constraint per row; beam search is not supported)')
+        if self.start is None: self.start = input_ids.shape[1]
+        else: self.advance(input_ids[:, -1].tolist())
+        rem = None if self.max_new_tokens is None else self.max_new_tokens - (input_ids.shape[1] - self.start)
+        return self.apply(scores, self.compute(), rem)
 
     def _budget(self, scores, rows, remaining):
         if remaining > max(c.window for c in self.constraints) and not any(c.closing for c in self.constraints): return
@@ -387,6 +425,14 @@ class ToolLogitsProcessor:
             if t is not None: scores[i].fill_(float('-inf')); scores[i, t] = 0.0
 
 # %% ../nbs/43_constrain.ipynb #7a56eb1c
+def _host_words(rows:int, width:int) -> np.ndarray:
+    "The mask buffer: page-locked where there is a GPU (its copy to the device does not wait), else plain."
+    try:
+        import torch
+        if torch.cuda.is_available(): return torch.zeros(rows, width, dtype=torch.int32, pin_memory=True).numpy()
+    except Exception: pass
+    return np.zeros((rows, width), dtype=np.int32)
+
 def _apply_masks(scores, words:np.ndarray, rows:list, n_vocab:int):
     "Set the scores of disallowed tokens to -inf, in place, for the given rows."
     import torch
@@ -398,12 +444,18 @@ def _apply_masks(scores, words:np.ndarray, rows:list, n_vocab:int):
             np.copyto(s[i, :len(bits)], -np.inf, where=bits == 0)
             s[i, len(bits):] = -np.inf
         return
-    idx = torch.tensor(rows, device=scores.device)
-    w = torch.from_numpy(words[rows]).to(scores.device, non_blocking=True)
-    bits = ((w.unsqueeze(-1) >> torch.arange(32, dtype=torch.int32, device=w.device)) & 1).flatten(1).bool()
-    ok = torch.zeros(len(rows), V, dtype=torch.bool, device=scores.device)
-    m = min(V, n_vocab); ok[:, :m] = bits[:, :m]
-    scores[idx] = scores[idx].masked_fill(~ok, float('-inf'))
+    rows = list(rows)
+    dev, every, m = scores.device, rows == list(range(scores.shape[0])), min(V, n_vocab)
+    w = torch.from_numpy(words if every else words[rows]).to(dev, non_blocking=True)
+    # little-endian int32 words as bytes: bit j of byte k is token 8k + j (numpy's bitorder='little')
+    ok = ((w.view(torch.uint8).unsqueeze(-1) >> torch.arange(8, dtype=torch.uint8, device=dev)) & 1).view(len(rows), -1)[:, :m].bool()
+    if every:
+        scores[:, :m].masked_fill_(~ok, float('-inf'))
+        if V > m: scores[:, m:] = float('-inf')
+        return
+    idx = torch.tensor(rows, device=dev)
+    full = torch.zeros(len(rows), V, dtype=torch.bool, device=dev); full[:, :m] = ok
+    scores[idx] = scores[idx].masked_fill(~full, float('-inf'))
 
 # %% ../nbs/43_constrain.ipynb #bf1747c1
 def make_logits_processor(prompts:list, # the batch's prompts, in batch order
