@@ -49,6 +49,7 @@ CONFIGS = {
     'full_loss': ['training.completion_only_loss=false'],
     'augment': ['data.augment=3'],
     'shuffle': ['data.shuffle_tools=true'],
+    'noshuffle': ['data.shuffle_tools=false'],
 }
 """Named configs: `fg-tuner train` overrides (`data.*` ones go to `fg-tuner convert` of the training set). `augment`: up to
 3 more training rows per train row, with the argument values the request spells out swapped for other values of the
@@ -62,10 +63,13 @@ MATRICES = {
     'gpu12': 'default:all; distractors:sgd_router,sgd_unseen; handtuned:sgd_router,sgd_unseen',
     'gpu-rest': 'handtuned:clinc150,hr_routing,crm_agent; distractors:clinc150,hr_routing,crm_agent; sweep:hr_routing,clinc150',
     'sweep1': 'lora,lr5e-5,distractors,shuffle,augment:hr_routing,clinc150',
+    'sweep2': 'default,noshuffle,lora,distractors,augment:hr_routing,clinc150; default,lora:sgd_router,sgd_unseen',
 }
 """Named `--matrix` presets: `configs:datasets` pairs, run in this order (`gpu12` is the first GPU sweep, about 12 minutes by the --plan
 estimate; `sweep1` the next one: the five changes to the default most likely to matter, on the two datasets that train fastest,
-about 35 GPU minutes one after the other, less with `--parallel 4`, by how much not measured yet). Under the recipe's default (full fine-tuning for a 270M model)
+about 35 GPU minutes one after the other, less with `--parallel 4`: its first eight groups took 9.5 minutes four at a time;
+`sweep2` the one after `data.shuffle_tools` became the default: the new default against the old, LoRA, distractors and
+augmentation, and SGD). Under the recipe's default (full fine-tuning for a 270M model)
 the LoRA-only configs name `training.method=lora` or a LoRA rank, which makes the recipe choose LoRA."""
 TEST_AS_IS, TEST_SHUFFLED = 'as is', 'shuffled'
 BASE_OVERRIDES = ['logging.wandb_mode=disabled', 'logging.sample_generations=0', 'training.save_steps=1000000']
@@ -391,11 +395,20 @@ class Bench:
 
 # -- the run ---------------------------------------------------------------------------------------------------
 
+CHANGED_DEFAULTS = ['data.shuffle_tools']
+"Config defaults that changed after rows were measured: their values are part of a row's setup, so a row measured under the old default is neither skipped as done nor reported with the new one."
+
+def current_defaults() -> dict:
+    "The values of `CHANGED_DEFAULTS` in this checkout's config schema."
+    from fg_tuner.config import load_config
+    cfg = load_config('base_config', [])
+    return {k: getattr(getattr(cfg, k.split('.')[0]), k.split('.')[1]) for k in CHANGED_DEFAULTS}
+
 def setup_of(a) -> dict:
     "What the rows' numbers depend on besides dataset and config (the skip key and the report's sections)."
     return {'model': a.model, 'engine': a.engine, 'base_overrides': BASE_OVERRIDES + list(a.smoke_overrides) + list(a.set),
             'max_new_tokens': a.max_new_tokens, 'eval_batch': a.eval_batch, 'robust_distractors': a.robust_distractors,
-            'smoke': a.smoke}
+            'smoke': a.smoke, 'defaults': current_defaults()}
 
 def test_names(ds:dict, robust:bool, n_dis:int) -> list:
     return [TEST_AS_IS] + ([TEST_SHUFFLED, distractor_name(n_dis)] if robust else [])
@@ -540,6 +553,7 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
         dates = sorted(r['finished'] for r in rs)
         L += [f"### Model `{s['model']}`, engine {s['engine']}{' (SMOKE RUN: tiny random model, the numbers mean nothing)' if s.get('smoke') else ''}", '',
               f"Device: {rs[0]['device']}; {dates[0][:10]}{' to ' + dates[-1][:10] if dates[-1][:10] != dates[0][:10] else ''}. "
+              f"Defaults then: `{' '.join(f'{k}={json.dumps(v)}' for k, v in (s.get('defaults') or {'data.shuffle_tools': False}).items())}`. "
               f"Added to every training: `{' '.join(s['base_overrides'])}`; `model.max_seq_length` per dataset from the "
               f"converter's `recommended_max_seq_length`. Evaluation: greedy, batch {s['eval_batch']}, at most "
               + (f"{s['max_new_tokens']} new tokens" if s['max_new_tokens'] != 'auto' else

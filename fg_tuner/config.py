@@ -73,7 +73,7 @@ class DataConfig:
     distractors: int = 0 # unrelated tool declarations added to each prompt (0 = declare exactly the tools)
     distractor_tools: Optional[str] = None # tools file to draw distractors from; None = a built-in generic pool
     augment: int = 0 # up to N more training rows per train row: argument values written in the request swapped for other values (0 = off)
-    shuffle_tools: bool = False # training rows list their declarations in a seeded order of their own (test rows keep the tools file's order), so the router reads them instead of learning positions
+    shuffle_tools: bool = True # training rows list their declarations in a seeded order of their own (test rows keep the tools file's order), so the router reads them instead of learning positions (benchmarks/quality.md)
     augment_values: Optional[str] = None # YAML/JSON file of more values per `tool.argument` for `augment` (a list, or false: never swap it)
     developer_prompt: Optional[str] = None # replaces the standard trigger sentence of the developer turn
     refusal: Optional[str] = None # model reply for out-of-scope rows; None = fg_tuner.formatter.DEFAULT_REFUSAL

@@ -364,7 +364,7 @@ def _route_after(c:ToolConstraint, proposal:int, remaining:int) -> list|None:
     if c.route and c.route[0] == proposal: return c.route[1:]
     m = c.matcher.deep_copy()
     if not m.consume_token(int(proposal)): return None
-    if c.route and m.deep_copy().validate_tokens(c.route) == len(c.route): return list(c.route)   # e.g. one more word inside a string
+    if c.route and m.validate_tokens(c.route) == len(c.route): return list(c.route)   # e.g. one more word inside a string (validating changes no state)
     path = []
     while not m.is_stopped() and len(path) <= remaining:
         t = _closing_token(m, c)
@@ -419,8 +419,9 @@ class ToolLogitsProcessor:
 
     def _budget(self, scores, rows, remaining):
         if remaining > max(c.window for c in self.constraints) and not any(c.closing for c in self.constraints): return
-        best = scores[rows].argmax(-1).tolist()
-        for i, b in zip(rows, best):
+        best = scores.argmax(-1).tolist()   # every row (no gather of the rows still answering)
+        for i in rows:
+            b = best[i]
             t = budget_token(self.constraints[i], remaining, b)
             if t is not None: scores[i].fill_(float('-inf')); scores[i, t] = 0.0
 
