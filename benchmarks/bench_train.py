@@ -9,7 +9,7 @@
 
 Engines: `trl` is the baseline, TRL's `SFTTrainer` + PEFT as their docs show it (no fg_tuner code in the training
 path, except on CPU, where TRL 1.15's fused loss needs Triton and fg_tuner's PyTorch stand-in is installed); `hf` is `fg-tuner train` with transformers + PEFT and `training.shared_prefix=off`; `hf+sp` the same with
-`training.shared_prefix=on`; `unsloth` the Unsloth engine. Each engine runs in its own process (Unsloth patches transformers when imported, and peak
+`training.shared_prefix=on`; `hf+liger` the hf engine with `training.fused_kernels=true` (Liger's Gemma 3 layer kernels; a CUDA GPU and the liger-kernel package); `unsloth` the Unsloth engine. Each engine runs in its own process (Unsloth patches transformers when imported, and peak
 memory must be per run) on the same converted data: `--data` (default the HR sample workbook, with the
 `exp_hr_routing` experiment's options) is converted once, and only its training split is used (no evaluation
 during the run). Reported per run:
@@ -192,7 +192,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     ap.add_argument('overrides', nargs='*', metavar='key=value', help='config overrides for every run')
     ap.add_argument('--engines', default=None, help='comma-separated: trl (plain TRL SFTTrainer + PEFT, as its docs show), '
-                    'hf (fg_tuner, shared prefix off), hf+sp (fg_tuner, shared prefix on), unsloth (default all four; hf with --tiny)')
+                    'hf (fg_tuner, shared prefix off), hf+sp (fg_tuner, shared prefix on), hf+liger (fg_tuner with training.fused_kernels, '
+                    'a CUDA GPU and liger-kernel), unsloth (default trl,hf,hf+sp,unsloth; hf with --tiny)')
     ap.add_argument('--eval', action='store_true', help='after each run, `fg-tuner eval` on the test split: exact-call accuracy')
     ap.add_argument('--eval-batch', type=int, default=64)
     ap.add_argument('--eval-limit', type=int, help='--eval: only the first N test rows')
@@ -232,7 +233,7 @@ def main(argv=None):
     for eng in [e.strip() for e in a.engines.split(',') if e.strip()]:
         for rep in range(1, a.repeat + 1):
             run_name = f'{eng.replace("+", "_")}-{rep}'
-            engine, sp = {'trl': ('hf', 'off'), 'hf+sp': ('hf', 'on')}.get(eng, (eng, 'off'))
+            engine, sp = {'trl': ('hf', 'off'), 'hf+sp': ('hf', 'on'), 'hf+liger': ('hf', 'off')}.get(eng, (eng, 'off'))
             over = a.exp_overrides + [
                 f'data.input={json.dumps(str(data_dir))}', f'model.name_or_path={json.dumps(a.model)}', f'training.engine={engine}',
                 f'training.shared_prefix={sp}',
@@ -241,7 +242,7 @@ def main(argv=None):
                 f'training.learning_rate={a.lr}', 'training.logging_steps=5', f'training.save_steps={10**9}',
                 # the engines' LoRA speed as before the recipe (fg_tuner.recipe): fixed rank and warmup, no validation generation
                 'training.method=lora', 'lora.r=16', 'lora.alpha=32', 'data.val_size=0', f'training.seed={a.seed + rep - 1}',
-                'logging.wandb_mode=disabled', 'logging.sample_generations=0'] + (
+                'logging.wandb_mode=disabled', 'logging.sample_generations=0', f'training.fused_kernels={str(eng == "hf+liger").lower()}'] + (
                 ['training.lr_scheduler_type=linear', 'training.warmup_ratio=0', 'lora.dropout=0.05'] if a.match_trl else ['training.warmup_ratio=0.05']) + a.overrides
             res_file = tmp/f'{run_name}.json'
             cmd = [sys.executable, __file__, '--worker', 'trl' if eng == 'trl' else 'fg', '--result', str(res_file), '--config-name', a.config_name, json.dumps(over)]
@@ -253,7 +254,7 @@ def main(argv=None):
                 results.append({'engine_requested': eng, 'repeat': rep, 'wall_s': wall, 'error': f'exit code {p.returncode}'}); continue
             r = json.loads(res_file.read_text()); r.update(repeat=rep, wall_s=wall, batch=a.batch)
             if eng != 'trl':
-                r['engine'] = r['engine'] + (' + shared prefix' if sp == 'on' else '')
+                r['engine'] = r['engine'] + (' + shared prefix' if sp == 'on' else '') + (' + Liger kernels' if eng == 'hf+liger' else '')
                 if r['engine'].split(' ')[0] != engine: r['engine'] = f"{r['engine']} (asked {eng})"
             if a.eval: r.update(evaluate_run(r['run_dir'], tmp/'test', tmp/f'eval-{run_name}', a.eval_batch, a.eval_limit))
             results.append(r)

@@ -111,6 +111,7 @@ class TrainingConfig:
     completion_only_loss: bool = True # loss on the model turn only
     packing: bool = False #
     pad_to_multiple_of: Optional[int] = 64 # pad each batch's length up to a multiple of this (fewer distinct shapes: faster GPU steps, see benchmarks/ddp.md); null = to the longest row
+    fused_kernels: bool = False # Liger kernel's fused RMSNorm, GeGLU and RoPE for Gemma 3 on the hf engine (a CUDA GPU and `pip install liger-kernel`, in the gpu extra); off until benchmarks/train.md measures it
     shared_prefix: str = 'auto' # auto | on | off: rows sharing a prefix (the tool declarations) compute it once per batch (fg_tuner.shared_prefix); auto: on a CPU where it saves >= 30% of the positions, off on a GPU (slower there)
 
 # %% ../nbs/05_config.ipynb #d5c640e1

@@ -269,6 +269,12 @@ def _token_rank(llt) -> np.ndarray:
     rank[sorted(range(len(b)), key=b.__getitem__)] = np.arange(len(b), dtype=np.int32)
     return rank
 
+@functools.lru_cache(maxsize=8)
+def _closers(llt, controls:tuple) -> list:
+    "The closing policy's preferred tokens: the stop and call-closing control tokens, then `}`, `]`, `,`, `:` where each is one token."
+    punct = [llt.tokenize_str(c) for c in '}],:']
+    return list(controls) + [p[0] for p in punct if len(p) == 1]
+
 def _closing_token(m, c) -> int:
     "The closing policy's next token for constraint `c` in matcher state `m`."
     for t in c.closers:                       # one token checked at a time: far cheaper than a mask over the vocabulary
@@ -290,9 +296,7 @@ class ToolConstraint:
         self.matcher, self.n_vocab, self.window, self.closing = matcher, lltokenizer.vocab_size, window, False
         self.route, self._next = None, None   # a known way from the current state to the stop token (see `budget_token`)
         self.rank = _token_rank(lltokenizer)
-        punct = [lltokenizer.tokenize_str(c) for c in '}],:']
-        self.closers = [ids[t] for t in ('<start_function_response>', '<end_of_turn>', '<end_function_call>', '<escape>')] + \
-                       [p[0] for p in punct if len(p) == 1]
+        self.closers = _closers(lltokenizer, tuple(ids[t] for t in ('<start_function_response>', '<end_of_turn>', '<end_function_call>', '<escape>')))
 
     @classmethod
     def for_prompt(cls, prompt:str, # a rendered prompt: its developer turn's declarations are the tools

@@ -14,7 +14,7 @@ import contextlib, ctypes, json, os, re, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 from .errors import FgTunerError, ConfigError, DataError, ModelLoadError, ToolSchemaError
 from .config import EvalConfig
-from .formatter import FUNCTION_TOKEN_IDS, TOKEN_IDS, chat_template, format_prompt
+from .formatter import FUNCTION_TOKEN_IDS, TOKEN_IDS, chat_template, format_prompt, model_style
 from .dataset import check_conversion_style
 from .schema import load_tools, parse_tools, tools_to_dicts
 from .models import cache_dir, load_model, load_tokenizer_for, resolve_model, stop_token_ids
@@ -70,7 +70,7 @@ def save_standalone(model, tok, src:Path, # the model in fp32, its tokenizer, an
     import torch
     out, run = Path(out_dir), RunFolder.of(src)
     out.mkdir(parents=True, exist_ok=True)
-    style = run.chat_template if run is not None else 'functiongemma'   # the prompt style the run was trained with
+    style = model_style(run, tok)   # the run's prompt style; copied away from its run, the style of the template it carries
     model = model.to(torch.bfloat16 if dtype == 'bf16' else torch.float32)
     model.generation_config.eos_token_id = stop_token_ids(tok)
     model.generation_config.pad_token_id = tok.pad_token_id

@@ -6,7 +6,7 @@
 __all__ = ['FUNCTION_TOKENS', 'FUNCTION_TOKEN_IDS', 'TOKEN_IDS', 'ESC', 'BOS', 'TRIGGER', 'STOP_SEQUENCES', 'DEFAULT_REFUSAL',
            'OLLAMA_TRIGGER', 'CHAT_STYLES', 'check_style', 'format_value', 'format_declaration', 'format_declarations',
            'format_call', 'format_calls', 'format_response', 'format_prompt', 'format_example', 'parse_calls',
-           'parse_calls_safe', 'chat_template', 'template_style', 'render_chat_template']
+           'parse_calls_safe', 'chat_template', 'template_style', 'model_style', 'render_chat_template']
 
 # %% ../nbs/20_formatter.ipynb #df0d4e8d
 import functools, json, math, re
@@ -335,6 +335,12 @@ def chat_template(style:str='functiongemma') -> str: # the prompt style (`CHAT_S
 def template_style(template:str|None) -> str|None: # a chat template read from a model (tokenizer or GGUF metadata)
     "The prompt style whose packaged template `template` is, or None when it is none of ours."
     return next((st for st in CHAT_STYLES if template is not None and template.strip() == chat_template(st).strip()), None)
+
+def model_style(run, # the model's run (`chat_template`: the style it was trained with), or None when copied away from its run
+                model) -> str: # its tokenizer or loaded generator (`chat_template`: the template the model carries)
+    "The prompt style to ask a model in: its run's, else the one its own chat template is, else `functiongemma`."
+    if run is not None: return run.chat_template
+    return template_style(getattr(model, 'chat_template', None)) or 'functiongemma'
 
 def render_chat_template(messages:list, # HF-style messages
                          tools:list|None=None, # OpenAI-style tool dicts (see `tools_to_dicts`)

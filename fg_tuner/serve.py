@@ -21,11 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from .errors import FgTunerError, ModelLoadError, ToolSchemaError
 from .config import EvalConfig
-from .formatter import format_prompt, parse_calls_safe, check_style
+from .formatter import format_prompt, parse_calls_safe, check_style, model_style
 from .schema import load_tools, parse_tools
 from .runs import RunFolder, find_run_file, model_kind
 from .generate import cut_at_stop, load_generator
-from .inference import check_calls, model_style
+from .inference import check_calls
 
 # %% ../nbs/85_serve.ipynb #8d7019e3
 class APIError(FgTunerError):

@@ -16,10 +16,10 @@ from .runs import RunFolder, run_dir_for, resolve_checkpoint
 from .recipe import RECIPE, plan_run, count_parameters, check_resolved, recipe_record, format_recipe
 
 # %% auto #0
-__all__ = ['training_rows', 'tokenize_row', 'build_dataset', 'TorchChunkedLogProb', 'ensure_loss_head', 'training_engine',
-           'load_for_training', 'training_arguments', 'single_device_unless_distributed', 'prepare_datasets',
-           'run_record', 'mark_interrupted', 'make_trainer', 'validation_summary', 'finish_run', 'train',
-           'train_command']
+__all__ = ['LIGER_KERNELS', 'training_rows', 'tokenize_row', 'build_dataset', 'TorchChunkedLogProb', 'ensure_loss_head',
+           'training_engine', 'load_for_training', 'check_fused_kernels', 'training_arguments',
+           'single_device_unless_distributed', 'prepare_datasets', 'run_record', 'mark_interrupted', 'make_trainer',
+           'validation_summary', 'finish_run', 'train', 'train_command']
 
 # %% ../nbs/65_trainer.ipynb #1791738c
 _ROWS_HINT = "pass the converter's output (fg-tuner convert) or a raw spreadsheet as data.input"
@@ -218,6 +218,18 @@ def load_for_training(cfg, # resolved config (`training.method` lora or full; `l
     return model, tok, path
 
 # %% ../nbs/65_trainer.ipynb #2cb6cab6
+LIGER_KERNELS = {'rope': True, 'rms_norm': True, 'geglu': True, 'cross_entropy': False, 'fused_linear_cross_entropy': False}
+"What `training.fused_kernels` turns on: Liger's layer kernels. The loss stays TRL's fused LM head (TRL refuses Liger's)."
+
+def check_fused_kernels(engine:str):
+    "A `ConfigError` naming what `training.fused_kernels=true` lacks here: the hf engine, a CUDA GPU, the liger-kernel package."
+    import importlib.util, torch
+    if engine != 'hf': raise ConfigError(f"training.fused_kernels=true runs on the hf engine (training.engine={engine} brings its own kernels)")
+    if not torch.cuda.is_available():
+        raise ConfigError("training.fused_kernels=true needs a CUDA GPU (Liger's kernels are Triton kernels): set it false on this machine")
+    if importlib.util.find_spec('liger_kernel') is None:
+        raise ConfigError("training.fused_kernels=true needs the liger-kernel package: pip install 'liger-kernel>=0.8.5,<0.9' (or the gpu extra)")
+
 def training_arguments(cfg, run_dir, # resolved config, run folder
                        dtype, engine:str, has_eval:bool, report_to:list,
                        validating:bool=False): # evaluate on a validation split every `training.eval_steps` (and keep the best)
@@ -227,7 +239,8 @@ def training_arguments(cfg, run_dir, # resolved config, run folder
     t = check_resolved(cfg).training
     if validating and not t.eval_steps: raise ConfigError("training.eval_steps is not set: needed with a validation split (the recipe sets it)")
     best = validating and bool(t.select_best)
-    warm = float(t.warmup_ratio)
+    warm, fused = float(t.warmup_ratio), bool(t.fused_kernels)
+    if fused: check_fused_kernels(engine)
     return SFTConfig(
         output_dir=str(run_dir), run_name=Path(run_dir).name, seed=int(t.seed), data_seed=int(t.seed),
         num_train_epochs=float(t.num_train_epochs), max_steps=int(t.max_steps),
@@ -245,6 +258,7 @@ def training_arguments(cfg, run_dir, # resolved config, run folder
         max_length=int(cfg.model.max_seq_length), packing=bool(t.packing), completion_only_loss=bool(t.completion_only_loss),
         pad_to_multiple_of=int(t.pad_to_multiple_of) if t.pad_to_multiple_of else None,
         padding_free=False,   # explicit: Unsloth would otherwise switch it on, and compile a mask kernel per packed length (minutes each)
+        use_liger_kernel=fused, liger_kernel_config=dict(LIGER_KERNELS) if fused else None,
         report_to=report_to or 'none', disable_tqdm=not sys.stderr.isatty(), dataloader_num_workers=0,
         include_num_input_tokens_seen='non_padding',   # logs num_input_tokens_seen (summed over processes)
         ddp_find_unused_parameters=False)   # every LoRA weight gets a gradient: skip DDP's extra graph traversal per step
@@ -351,7 +365,7 @@ def run_record(cfg, base_path:str, engine:tuple, dtype:tuple, loss_head:str, dat
             'engine': engine[0], 'engine_reason': engine[1],
             'dtype': str(dtype[0]).replace('torch.', ''), 'dtype_reason': dtype[1],
             'weights_dtype': 'float32' if full else str(dtype[0]).replace('torch.', ''), 'max_seq_length': int(cfg.model.max_seq_length),
-            'chat_template': cfg.model.chat_template, 'loss_head': loss_head, 'completion_only_loss': bool(cfg.training.completion_only_loss),
+            'chat_template': cfg.model.chat_template, 'loss_head': loss_head, 'fused_kernels': bool(cfg.training.fused_kernels), 'completion_only_loss': bool(cfg.training.completion_only_loss),
             'lora': None if full else OmegaConf.to_container(cfg.lora), 'recipe': recipe_record(choices or {}), 'data': data_info,
             'world_size': _world()[0], 'resumed_from': ckpt, 'status': 'running', 'started': time.strftime('%Y-%m-%d %H:%M:%S'),
             'host': platform.node(), 'versions': _versions()}
