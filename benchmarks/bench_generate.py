@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 def hr_prompts(n:int, seed:int=0) -> list:
-    "The HR sample sheet's prompts (no distractors: one shared ~1,300-token prefix), repeated/shuffled to `n` rows."
+    "The HR sample sheet's prompts (no distractors, the file's declaration order: one shared ~1,250-token prefix), repeated/shuffled to `n` rows."
     from fg_tuner.dataset import convert
-    conv = convert(ROOT/'data/raw/hr_routing.xlsx', data={'distractors': 0})
+    conv = convert(ROOT/'data/raw/hr_routing.xlsx', data={'distractors': 0, 'shuffle_tools': False})
     ps = [r['prompt'] for r in conv.train + conv.test]
     random.Random(seed).shuffle(ps)
     return (ps * (n // len(ps) + 1))[:n]

@@ -72,6 +72,8 @@ about 35 GPU minutes one after the other, less with `--parallel 4`: its first ei
 augmentation, and SGD). Under the recipe's default (full fine-tuning for a 270M model)
 the LoRA-only configs name `training.method=lora` or a LoRA rank, which makes the recipe choose LoRA."""
 TEST_AS_IS, TEST_SHUFFLED = 'as is', 'shuffled'
+TEST_CONVERT = ['data.shuffle_tools=false']
+"Added to every conversion of a test file: its rows land in the converter's train.jsonl, whose declarations `data.shuffle_tools` (the default) would reorder per row; a test set lists them as the file does, as a deployment sends them."
 BASE_OVERRIDES = ['logging.wandb_mode=disabled', 'logging.sample_generations=0', 'training.save_steps=1000000']
 "Added to every training: no W&B, no sample generation during training, no intermediate checkpoints."
 SMOKE = dict(model='tiny', configs='default', sgd_train_per_tool=2, sgd_max_test=8, clinc_train_per_tool=2, clinc_oos_train=4,
@@ -217,6 +219,10 @@ class Bench:
         (out/'command.txt').write_text(text + '\n', encoding='utf-8')
         return {'dir': out, 'report': json.loads(done.read_text(encoding='utf-8')), 'command': text, 'seconds': secs}
 
+    def convert_test(self, src:dict, extra:list=()) -> dict:
+        "`convert` for a test file (`data.test_size=0`: its rows land in train.jsonl), declarations kept in the file's order."
+        return self.convert(src, list(extra) + TEST_CONVERT)
+
     def train_data(self, ds:dict, cfg_over:list, members=()) -> dict:
         "The training set of `ds` for a config: a folder holding only train.jsonl (no test rows to evaluate during training)."
         data_over = [o for o in cfg_over if o.startswith('data.')]
@@ -233,7 +239,7 @@ class Bench:
         rows, dropped = qd.read_jsonl(c['dir']/'train.jsonl'), 0
         if not ds.get('split') and any('augmented_from' in r for r in rows):
             # the converter keeps augmented rows off its own test split; these datasets are tested on other files
-            tests = [r for m in [ds, *members] for r in qd.read_jsonl(self.convert(m['test'])['dir']/'train.jsonl')]
+            tests = [r for m in [ds, *members] for r in qd.read_jsonl(self.convert_test(m['test'])['dir']/'train.jsonl')]
             rows, dropped = drop_test_requests(rows, tests)
         qd.write_jsonl(tdir/'train.jsonl', rows)
         return {**c, 'train_dir': tdir, 'data_overrides': data_over, 'augmented_dropped': dropped,
@@ -264,12 +270,12 @@ class Bench:
                     qd.subsample_jsonl(d['dir']/'test.jsonl', dpath, self.a.sheet_max_test, self.a.seed)
                 out.append((distractor_name(n_dis), dpath, {'command': d['command'] + '  # test.jsonl', 'report': d['report']}))
         else:
-            base = self.convert(ds['test'])
+            base = self.convert_test(ds['test'])
             path = base['dir']/'train.jsonl'   # test_size=0: every row of the test file lands in train.jsonl
             out.append((TEST_AS_IS, path, {'command': base['command'] + '  # train.jsonl holds the test rows (data.test_size=0)',
                                            'report': base['report'], 'tools_json': base['dir']/'tools.json'}))
             if robust:
-                d = self.convert(ds['test'], dis)
+                d = self.convert_test(ds['test'], dis)
                 if not qd.same_rows(qd.read_jsonl(path), qd.read_jsonl(d['dir']/'train.jsonl')):
                     raise AssertionError(f"{ds['name']}: the test conversion with distractors holds different rows")
                 out.append((distractor_name(n_dis), d['dir']/'train.jsonl', {'command': d['command'] + '  # train.jsonl', 'report': d['report']}))

@@ -53,7 +53,7 @@ def worker(a):
 def prepare_data(tmp:Path, rows:int|None) -> tuple:
     "The HR sample converted without distractors, training split only; and its shared-prefix plan."
     from fg_tuner.dataset import convert
-    conv = convert(str(ROOT/'data/raw/hr_routing.xlsx'), data={'distractors': 0, 'seed': 0})
+    conv = convert(str(ROOT/'data/raw/hr_routing.xlsx'), data={'distractors': 0, 'seed': 0, 'shuffle_tools': False})   # one order: shared prefix
     conv.train, conv.test = conv.train[:rows] if rows else conv.train, []
     out = conv.write(tmp/'data')
     (out/'test.jsonl').unlink(missing_ok=True)

@@ -833,4 +833,7 @@ def convert_command(args:list=(), # INPUT file (.xlsx/.csv/.jsonl; default data.
     folder = conv.write(out or processed_dir_for(cfg.data, style=cfg.model.chat_template), dataset=not no_dataset)
     print(_summary(conv))
     print(f"wrote {folder}/: train.jsonl, test.jsonl, rejects.jsonl, tools.json, report.json" + ('' if no_dataset else ', dataset/'))
+    if float(cfg.data.test_size) == 0 and cfg.data.shuffle_tools and conv.train:
+        print("note: data.test_size=0 puts every row in train.jsonl, whose declarations data.shuffle_tools reorders row by row; "
+              "to use it as a test set (declarations as in the tools file), convert with data.shuffle_tools=false")
     return 1 if (fail_on_rejects and conv.rejects) else 0
