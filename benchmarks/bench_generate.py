@@ -12,7 +12,9 @@ Each mode decodes the same prompts (the test set's `prompt` column) greedily wit
 - `shared-B`: `decode_shared` (the batch's common token prefix once), batches of B, no constraint;
 - `shared-B+c`: the same with constrained decoding (`tool_choice` auto), what `fg-tuner eval` does now.
 
-Rows/s counts the whole `generate` call (tokenizing, prefill, decoding, detokenizing) after one warm-up batch.
+Rows/s counts the whole `generate` call (tokenizing, prefill, decoding, detokenizing) after one warm-up batch. A batch
+decodes until its longest answer ends, so the longest answer (and how many reached `max_new_tokens`) tells how many
+steps a batch ran.
 `agree` = share of rows whose answer text equals the first mode's (the plain reference). With `--gguf`: seconds per
 request for successive requests that share the tool-declaration prefix (llama.cpp reuses the cached prefix),
 with and without the constraint; the first request (which fills the cache) is reported apart. `--profile MODE` also
@@ -52,9 +54,12 @@ def run_hf(a, prompts) -> list:
         t0 = time.perf_counter(); outs = gen.generate(prompts); secs = time.perf_counter() - t0
         if ref is None: ref = outs
         peak = torch.cuda.max_memory_allocated() / 2**30 if torch.cuda.is_available() else None
-        toks = sum(len(gen.tok(o, add_special_tokens=False).input_ids) for o in outs)
+        lens = [len(gen.tok(o, add_special_tokens=False).input_ids) for o in outs]
+        toks = sum(lens)
         rows.append({'mode': mode, 'rows': len(prompts), 'seconds': round(secs, 2), 'rows_per_s': round(len(prompts) / secs, 1),
-                     'new_tokens_per_row': round(toks / len(prompts), 1), 'agree': round(sum(x == y for x, y in zip(outs, ref)) / len(ref), 4),
+                     'new_tokens_per_row': round(toks / len(prompts), 1), 'longest_answer': max(lens, default=0),
+                     'answers_at_budget': sum(n >= a.max_new_tokens for n in lens),
+                     'agree': round(sum(x == y for x, y in zip(outs, ref)) / len(ref), 4),
                      'peak_gib': round(peak, 2) if peak is not None else None})
         print(json.dumps(rows[-1]), flush=True)
     return rows
@@ -113,8 +118,10 @@ def markdown(a, hf:list, gg:list, prompts) -> str:
              f"model {a.model or a.gguf}; {len(prompts)} prompts" + (f", {statistics.median(n):.0f} tokens median" if n else '') +
              f"; max_new_tokens {a.max_new_tokens}.", '']
     if hf:
-        lines += ['| mode | rows | seconds | rows/s | new tokens/row | answers equal to the first mode | peak GPU GiB |', '| --- | --- | --- | --- | --- | --- | --- |']
-        lines += [f"| {r['mode']} | {r['rows']} | {r['seconds']} | {r['rows_per_s']} | {r['new_tokens_per_row']} | {100 * r['agree']:.1f}% | {r['peak_gib'] or '-'} |" for r in hf]
+        lines += ['| mode | rows | seconds | rows/s | new tokens/row | longest answer (tokens) | answers at the budget | answers equal to the first mode | peak GPU GiB |',
+                  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |']
+        lines += [f"| {r['mode']} | {r['rows']} | {r['seconds']} | {r['rows_per_s']} | {r['new_tokens_per_row']} | {r['longest_answer']} | {r['answers_at_budget']} "
+                  f"| {100 * r['agree']:.1f}% | {r['peak_gib'] or '-'} |" for r in hf]
     if gg:
         lines += ['', f'llama.cpp ({a.threads} threads), one request at a time, the shared prefix cached after the first:', '',
                   '| mode | requests | first (fills the cache) s | p50 s | mean s | max s |', '| --- | --- | --- | --- | --- | --- |']
