@@ -20,6 +20,12 @@ Three tables:
    whose ~25-token answers never reach the budget's closing window.
    With --gguf the same for llama.cpp (`Llama.generate` with and without `llama_logits_processor`).
 
+`--router-batch N` instead times the constraint's CPU work per decoding step for one batch of N HR-sheet rows
+(`bench_generate.hr_prompts`) whose model choice is always the right answer, as a trained router's mostly is:
+`ToolLogitsProcessor.choose` (check each row's own choice, mask only refused rows; what `decode_shared` does) against
+`compute` (a mask for every row still answering, the previous way). No model runs: the choices are given, so the
+argmax that a GPU computes is not part of the figures.
+
 Issue 14's target: constrained decoding costs <= 10% of unconstrained time per token.
 """
 import argparse, os, platform, random, statistics, time
@@ -186,6 +192,45 @@ def compare_libraries(tok, tools, gguf, threads):
         rows.append(f'| llama.cpp GBNF (`root ::= [^<]*`, {Path(gguf).name}) | | | {gbnf - plain:.1f} ms over {plain:.1f} ms unconstrained |')
     return rows
 
+class _Chosen:
+    "Scores whose argmax is given (the GPU's work in real decoding); everything else goes to the real tensor."
+    def __init__(self, scores, best): self.s, self.best, self.device, self.shape, self.dtype = scores, best, scores.device, scores.shape, scores.dtype
+    def argmax(self, dim): return self.best
+    def __getitem__(self, k): return self.s[k]
+    def __setitem__(self, k, v): self.s[k] = v
+    def numpy(self): return self.s.numpy()
+    def is_contiguous(self): return True
+
+def router_steps(batch:int, budget:int=128, threads:int|None=None) -> list:
+    "Per-step CPU ms of the constraint on `batch` HR rows answering right: `choose` (+ feeding the tokens) vs masking every row."
+    import sys, torch
+    sys.path.insert(0, str(ROOT/'benchmarks'))
+    from bench_generate import hr_prompts
+    from fg_tuner.constrain import ToolConstraint, ToolLogitsProcessor
+    from fg_tuner.dataset import convert
+    from fg_tuner.models import load_tokenizer
+    tok = load_tokenizer('tiny')
+    conv = convert(ROOT/'data/raw/hr_routing.xlsx', data={'distractors': 0, 'shuffle_tools': False})
+    answer = {r['prompt']: r['completion'] for r in conv.train + conv.test}
+    prompts = hr_prompts(batch)
+    gold = [tok.encode(answer[p], add_special_tokens=False) for p in prompts]
+    out = []
+    for mode in ('choose', 'mask every row'):
+        proc = ToolLogitsProcessor([ToolConstraint.for_prompt(p, tok, 'auto') for p in prompts], max_new_tokens=budget, threads=threads)
+        scores, crit, fed, steps = torch.zeros(batch, len(tok)), 0.0, 0.0, 0
+        for t in range(budget):
+            if all(c.done for c in proc.constraints): break
+            best = [g[t] if t < len(g) else 0 for g in gold]
+            t0 = time.perf_counter()
+            if mode == 'choose': _, toks = proc.choose(_Chosen(scores, torch.tensor(best)), budget - t)
+            else:
+                rows = proc.compute()
+                toks = [best[i] for i in range(batch)]   # masks computed; applying them is the device's work
+            t1 = time.perf_counter(); proc.advance(toks); t2 = time.perf_counter()
+            crit, fed, steps = crit + t1 - t0, fed + t2 - t1, steps + 1
+        out.append({'mode': mode, 'steps': steps, 'step_ms': 1000 * crit / steps, 'feed_ms': 1000 * fed / steps})
+    return out
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--models', default='tiny,standin', help='comma-separated: tiny, standin or model folders')
@@ -197,9 +242,18 @@ def main():
     ap.add_argument('--repeat', type=int, default=3)
     ap.add_argument('--gguf', default='standin', help="a .gguf file, 'standin' (the PyPI Gemma 3 270M Q4_K_M) or ''")
     ap.add_argument('--no-gguf', dest='gguf', action='store_const', const='')
+    ap.add_argument('--router-batch', type=int, default=0, help='only the per-step constraint work for a batch of this many HR rows answering right')
     ap.add_argument('--libraries', action='store_true', help='also time the alternatives considered (xgrammar, outlines-core if installed; GBNF)')
     a = ap.parse_args()
     os.environ.setdefault('HF_HUB_OFFLINE', '1'); os.environ.setdefault('TRANSFORMERS_OFFLINE', '1')
+    if a.router_batch:
+        print(f'## Constraint work per decoding step: {a.router_batch} HR rows that answer right\n\n{platform.processor() or platform.machine()}, '
+              f'mask threads {a.threads}; budget 128 tokens. *choice* is on the critical path of a step (before the next step can start), '
+              '*feeding* the chosen tokens runs while the GPU computes the next step.\n')
+        print('| method | steps | choice ms/step | feeding ms/step |\n| --- | ---: | ---: | ---: |')
+        for r in router_steps(a.router_batch, threads=a.threads if a.threads > 1 else None):
+            print(f"| {r['mode']} | {r['steps']} | {r['step_ms']:.1f} | {r['feed_ms']:.1f} |", flush=True)
+        return
     import torch
     torch.set_num_threads(a.threads)
     from fg_tuner.constrain import DEFAULT_TOKEN_IDS

@@ -391,13 +391,13 @@ class ToolLogitsProcessor:
         for c, t in zip(self.constraints, tokens):
             if not c.done: c.advance(t)
 
-    def compute(self) -> list:
-        "The next masks of the rows still answering (into `words`); those rows. CPU only: a caller can run it while the GPU works."
-        rows = [i for i, c in enumerate(self.constraints) if not c.done]
+    def compute(self, rows:list|None=None) -> list: # these rows (default: every row still answering)
+        "The next masks of `rows` (into `words`); those rows. CPU only."
+        if rows is None: rows = [i for i, c in enumerate(self.constraints) if not c.done]
         if not rows: return rows
         for i in range(len(self.constraints)):
             if self.constraints[i].done and self.words[i, 0] != -1: self.words[i] = -1   # a finished row: anything (its token is ignored)
-        if self.executor is not None:
+        if self.executor is not None and len(rows) > 1:
             self.executor.unsafe_compute_mask_ptr([(self.constraints[i].matcher, i) for i in rows], self.words.ctypes.data,
                                                   self.words.shape[1] * 4, len(self.constraints))
         else:
@@ -412,6 +412,25 @@ class ToolLogitsProcessor:
         _apply_masks(scores, self.words, rows if scores.device.type == 'cpu' else range(len(self.constraints)), self.n_vocab)
         if remaining is not None: self._budget(scores, rows, remaining)
         return scores
+
+    def choose(self, scores, # (B, V): this step's scores, on any device (masked in place only where needed)
+               remaining:int|None=None) -> tuple: # tokens left in the budget, this one included (None: no budget)
+        "Greedy: each row's next token (a tensor on the scores' device, and a list); finished rows' tokens are arbitrary."
+        import torch
+        best = scores.argmax(-1)
+        toks = best.tolist()                               # the step's one wait for the device
+        live = [i for i, c in enumerate(self.constraints) if not c.done]
+        # the model's own choice where the constraint allows it (one token checked), the best allowed token elsewhere
+        bad = [i for i in live if toks[i] >= self.n_vocab or self.constraints[i].matcher.validate_tokens([toks[i]]) != 1]
+        if bad:
+            _apply_masks(scores, self.words, self.compute(bad), self.n_vocab)
+            for i, t in zip(bad, scores[bad].argmax(-1).tolist()): toks[i] = t
+        forced = False
+        if remaining is not None and (remaining <= max(c.window for c in self.constraints) or any(c.closing for c in self.constraints)):
+            for i in live:
+                t = budget_token(self.constraints[i], remaining, toks[i])
+                if t is not None and t != toks[i]: toks[i], forced = t, True
+        return (torch.tensor(toks, device=scores.device) if bad or forced else best), toks
 
     def __call__(self, input_ids, scores):
         if input_ids.shape[0] != len(self.constraints):

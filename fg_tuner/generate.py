@@ -149,7 +149,7 @@ def decode_shared(model, # a causal LM (PEFT-wrapped or not) in eval mode
                   suffixes:list, # each row's remaining prompt token ids (each non-empty)
                   max_new_tokens:int, # generation budget per row
                   stop_ids, # token ids that end an answer (kept out of the output)
-                  processor=None, # called as `processor(ids (B, 1+t), scores (B, V))` before each choice (constraints)
+                  processor=None, # a `ToolLogitsProcessor` (its `choose`), or any `processor(ids (B, 1+t), scores (B, V))` returning scores
                   graphs:bool|None=None) -> list: # CUDA graphs for the decoding steps (None: on a GPU)
     "Greedy answers (token-id lists) for `prefix + suffix` of every row, the prefix computed once and stored once."
     import torch
@@ -182,18 +182,18 @@ def decode_shared(model, # a causal LM (PEFT-wrapped or not) in eval mode
         cache.idx = torch.tensor([S], device=dev)
         use_graph, graph = (dev.type == 'cuda') if graphs is None else graphs, None
         out, done = torch.zeros(B, 1, dtype=torch.long, device=dev), torch.zeros(B, dtype=torch.bool, device=dev)
-        # a constraint with `compute`/`apply` (ToolLogitsProcessor) computes each step's masks on the CPU while the GPU runs the step
-        pipe = processor is not None and hasattr(processor, 'compute')
-        host = torch.zeros(B, dtype=torch.long, pin_memory=dev.type == 'cuda') if pipe else None
-        rows = processor.compute() if pipe else None                 # the first masks, while the prefill runs
+        # a `ToolLogitsProcessor` chooses the tokens itself (`choose`: a mask only for rows whose best token it refuses)
+        # and is fed them on the CPU while the GPU runs the next step
+        lazy = processor is not None and hasattr(processor, 'choose')
         for t in range(max_new_tokens):
-            if pipe:
-                with torch.profiler.record_function('fg.constrain.apply'): scores = processor.apply(st['logits'], rows, max_new_tokens - t)
-            else: scores = st['logits'] if processor is None else processor(out, st['logits'])
-            tok = scores.argmax(-1).masked_fill(done, 0)
+            if lazy:
+                with torch.profiler.record_function('fg.constrain.choose'): tok, host = processor.choose(st['logits'], max_new_tokens - t)
+                tok = tok.masked_fill(done, 0)
+            else:
+                scores = st['logits'] if processor is None else processor(out, st['logits'])
+                tok = scores.argmax(-1).masked_fill(done, 0)
             out = torch.cat([out, tok[:, None]], 1)
             done = done | torch.isin(tok, stops)
-            if pipe: host.copy_(tok, non_blocking=True)                 # complete when `done.all()` below returns
             if t == max_new_tokens - 1 or bool(done.all()): break
             if t: st['qpos'].add_(1); cache.idx.add_(1); st['kidx'].add_(1)
             st['ids'].copy_(tok[:, None]); st['live'].copy_(~done[:, None])
@@ -201,8 +201,8 @@ def decode_shared(model, # a causal LM (PEFT-wrapped or not) in eval mode
             elif graph is not None: graph.replay()
             else: _decode_step(core, st)
             if t == 0 and use_graph and graph is None: _decode_step(core, st)   # capture failed: run the step (again: it is idempotent)
-            if pipe:                                                     # overlaps the step just launched
-                with torch.profiler.record_function('fg.constrain.masks'): processor.advance(host.tolist()); rows = processor.compute()
+            if lazy:                                                     # overlaps the step just launched
+                with torch.profiler.record_function('fg.constrain.advance'): processor.advance(host)
     finally: cfg._attn_implementation = attn
     return [next((r[:k] for k, x in enumerate(r) if x in stop_set), r) for r in out[:, 1:].tolist()]
 
