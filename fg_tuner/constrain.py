@@ -341,8 +341,13 @@ def closing_path(c:ToolConstraint, # the answer so far
                  after:int|None=None, # a token to feed first (the one the model is about to choose)
                  limit:int=256) -> list: # give up after this many tokens
     "The closing policy's tokens from here to the stop token (included); longer than `limit` if there is no way out."
-    m, path = c.matcher.deep_copy(), []
+    m = c.matcher.deep_copy()
     if after is not None and not m.consume_token(int(after)): return [None] * (limit + 1)
+    return _walk(m, c, limit)
+
+def _walk(m, c:ToolConstraint, limit:int) -> list:
+    "Feed matcher `m` the closing policy's tokens until it stops or `limit` is passed; those tokens."
+    path = []
     while not m.is_stopped() and len(path) <= limit:
         t = _closing_token(m, c)
         m.consume_token(t); path.append(t)
@@ -369,10 +374,7 @@ def _route_after(c:ToolConstraint, proposal:int, remaining:int) -> list|None:
     m = c.matcher.deep_copy()
     if not m.consume_token(int(proposal)): return None
     if c.route and m.validate_tokens(c.route) == len(c.route): return list(c.route)   # e.g. one more word inside a string (validating changes no state)
-    path = []
-    while not m.is_stopped() and len(path) <= remaining:
-        t = _closing_token(m, c)
-        m.consume_token(t); path.append(t)
+    path = _walk(m, c, remaining)
     return path if m.is_stopped() else None
 
 # %% ../nbs/43_constrain.ipynb #78d35159

@@ -16,7 +16,7 @@ from .constrain import ToolConstraint, ToolLogitsProcessor, llama_logits_process
 
 # %% auto #0
 __all__ = ['SHARED_PREFIX_ATTENTION', 'cut_at_stop', 'common_prefix', 'attention_masks', 'shared_prefix_attention', 'StaticKV',
-           'decode_shared', 'HFGenerator', 'GGUFGenerator', 'load_generator']
+           'decode_shared', 'HFGenerator', 'tokenize_prompts', 'GGUFGenerator', 'load_generator']
 
 # %% ../nbs/45_generate.ipynb #8c47b4c7
 def cut_at_stop(text:str, stops=STOP_SEQUENCES) -> str:
@@ -28,11 +28,15 @@ def cut_at_stop(text:str, stops=STOP_SEQUENCES) -> str:
 def common_prefix(seqs:list) -> int: # token-id lists
     "Length of the longest prefix all `seqs` share."
     if not seqs: return 0
-    n = min(map(len, seqs))
-    first = seqs[0]
-    for i in range(n):
-        t = first[i]
-        if any(s[i] != t for s in seqs): return i
+    first, n = seqs[0], min(map(len, seqs))
+    for s in seqs[1:]:                    # slices compare in C: one comparison per row where rows agree up to n
+        if s[:n] == first[:n]: continue
+        lo, hi = 0, n                     # first[:lo] == s[:lo], first[:hi] != s[:hi]
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if s[:mid] == first[:mid]: lo = mid
+            else: hi = mid
+        n = lo
     return n
 
 # %% ../nbs/45_generate.ipynb #622cc709
@@ -286,6 +290,28 @@ def _plain(self:HFGenerator, seqs:list, processor) -> list:
     stop = set(self.stop_ids)
     return [next((row[:k] for k, x in enumerate(row) if x in stop), row) for row in gen[:, S:].tolist()]
 
+# %% ../nbs/45_generate.ipynb #5b0e7c12
+_TURN_END = '<end_of_turn>'
+
+def tokenize_prompts(tok, # a transformers tokenizer
+                     prompts:list) -> tuple: # rendered prompts
+    "`(ids, heads)`: each prompt's token ids (no special tokens added), each shared developer turn tokenized once; `heads[i]` is the shared turn's ids (one list object per turn, a prefix of `ids[i]`) or None."
+    ends = [p.find(_TURN_END) for p in prompts]
+    cut = [p[:e + len(_TURN_END)] if e >= 0 else '' for p, e in zip(prompts, ends)]
+    count = {}
+    for c in cut: count[c] = count.get(c, 0) + 1
+    shared = [c for c, n in count.items() if c and n > 1]
+    head_ids = dict(zip(shared, tok(shared, add_special_tokens=False)['input_ids'])) if shared else {}
+    split = [bool(c) and c in head_ids for c in cut]
+    rest = tok([p[len(c):] if sp else p for p, c, sp in zip(prompts, cut, split)], add_special_tokens=False)['input_ids'] if prompts else []
+    ids, heads, checked = [], [], {}
+    for p, c, sp, r in zip(prompts, cut, split, rest):
+        if sp and c not in checked:          # one row per shared turn: do the pieces give the ids of the whole prompt?
+            checked[c] = head_ids[c] + r == tok(p, add_special_tokens=False)['input_ids']
+        if sp and checked[c]: ids.append(head_ids[c] + r); heads.append(head_ids[c])
+        else: ids.append(r if not sp else tok(p, add_special_tokens=False)['input_ids']); heads.append(None)
+    return ids, heads
+
 # %% ../nbs/45_generate.ipynb #46853029
 @patch
 def generate(self:HFGenerator, prompts:list, # rendered prompts (each starting with `<bos>`)
@@ -294,8 +320,10 @@ def generate(self:HFGenerator, prompts:list, # rendered prompts (each starting w
     import torch
     prompts = list(prompts)
     choices = tool_choice if isinstance(tool_choice, list) else [self.tool_choice if tool_choice is None else tool_choice] * len(prompts)
-    enc = self.tok(prompts, add_special_tokens=False)['input_ids']
-    order = sorted(range(len(prompts)), key=lambda i: enc[i])
+    enc, heads = tokenize_prompts(self.tok, prompts)
+    # prompts with the same declarations become neighbours: by shared turn (compared once per turn), then by their own tokens
+    rank = {id(h): k for k, h in enumerate(sorted({id(h): h for h in heads if h is not None}.values()))}
+    order = sorted(range(len(prompts)), key=lambda i: (-1, enc[i]) if heads[i] is None else (rank[id(heads[i])], enc[i][len(heads[i]):]))
     out, was_training = [None] * len(prompts), self.model.training
     self.model.eval()
     try:

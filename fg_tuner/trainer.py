@@ -221,10 +221,10 @@ def load_for_training(cfg, # resolved config (`training.method` lora or full; `l
 LIGER_KERNELS = {'rope': True, 'rms_norm': True, 'geglu': True, 'cross_entropy': False, 'fused_linear_cross_entropy': False}
 "What `training.fused_kernels` turns on: Liger's layer kernels. The loss stays TRL's fused LM head (TRL refuses Liger's)."
 
-def check_fused_kernels(engine:str):
+def check_fused_kernels(engine:str|None): # None: not known yet (checks the GPU and the package only)
     "A `ConfigError` naming what `training.fused_kernels=true` lacks here: the hf engine, a CUDA GPU, the liger-kernel package."
     import importlib.util, torch
-    if engine != 'hf': raise ConfigError(f"training.fused_kernels=true runs on the hf engine (training.engine={engine} brings its own kernels)")
+    if engine not in (None, 'hf'): raise ConfigError(f"training.fused_kernels=true runs on the hf engine (training.engine={engine} brings its own kernels)")
     if not torch.cuda.is_available():
         raise ConfigError("training.fused_kernels=true needs a CUDA GPU (Liger's kernels are Triton kernels): set it false on this machine")
     if importlib.util.find_spec('liger_kernel') is None:
@@ -454,6 +454,8 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
          ) -> Path:
     "Fine-tune as `cfg` says (the recipe chooses what it leaves unset) and return the run folder (adapter or model, config, metrics, ...)."
     t0, cfg = time.time(), as_config(cfg)
+    if cfg.training.fused_kernels:       # before any data is read or model loaded (the engine is checked again once the recipe has chosen)
+        check_fused_kernels('unsloth' if str(cfg.training.engine).lower() == 'unsloth' else None)
     main = _world()[1] == 0
     say = print if main else (lambda *a, **k: None)
     run = RunFolder(_shared(str(run_dir_for(cfg))))
