@@ -55,6 +55,15 @@ CONFIGS = {
 3 more training rows per train row, with the argument values the request spells out swapped for other values of the
 same argument (`fg_tuner.dataset.augment_train`); the test rows are never touched, and augmented rows whose request
 equals a request of the dataset's test sets are dropped from the training file (counted in the row's data)."""
+def config_overrides(name:str) -> list:
+    "A config's overrides; `NAME@seedN` is config NAME trained with `training.seed=N` (same data, same splits): a repeat that shows the spread."
+    base, _, seed = name.partition('@seed')
+    return CONFIGS[base] + ([f'training.seed={int(seed)}'] if seed else [])
+
+def is_config(name:str) -> bool:
+    base, at, seed = name.partition('@seed')
+    return base in CONFIGS and (not at or seed.isdigit())
+
 CONFIG_GROUPS = {'core': ['default', 'handtuned', 'distractors'],
                  'sweep': ['lora', 'lr5e-5', 'lr5e-6', 'epochs6', 'r64', 'lr6e-4', 'full_loss', 'augment', 'shuffle'],
                  'all': list(CONFIGS)}
@@ -64,12 +73,14 @@ MATRICES = {
     'gpu-rest': 'handtuned:clinc150,hr_routing,crm_agent; distractors:clinc150,hr_routing,crm_agent; sweep:hr_routing,clinc150',
     'sweep1': 'lora,lr5e-5,distractors,shuffle,augment:hr_routing,clinc150',
     'sweep2': 'default,noshuffle,lora,distractors,augment:hr_routing,clinc150; default,lora:sgd_router,sgd_unseen',
+    'sweep3': 'default@seed1,noshuffle@seed1,lora,lora@seed1:hr_routing,clinc150; distractors,augment:hr_routing,clinc150; default,lora:sgd_router,sgd_unseen',
 }
 """Named `--matrix` presets: `configs:datasets` pairs, run in this order (`gpu12` is the first GPU sweep, about 12 minutes by the --plan
 estimate; `sweep1` the next one: the five changes to the default most likely to matter, on the two datasets that train fastest,
 about 35 GPU minutes one after the other, less with `--parallel 4`: its first eight groups took 9.5 minutes four at a time;
 `sweep2` the one after `data.shuffle_tools` became the default: the new default against the old, LoRA, distractors and
-augmentation, and SGD). Under the recipe's default (full fine-tuning for a 270M model)
+augmentation, and SGD; `sweep3` what GPU session 5 left of it, with the default, `noshuffle` and `lora` trained
+with a second seed first, since two runs of one config differed by up to 10.7 points). Under the recipe's default (full fine-tuning for a 270M model)
 the LoRA-only configs name `training.method=lora` or a LoRA rank, which makes the recipe choose LoRA."""
 TEST_AS_IS, TEST_SHUFFLED = 'as is', 'shuffled'
 TEST_CONVERT = ['data.shuffle_tools=false']
@@ -299,7 +310,7 @@ class Bench:
         run_name = f"{ds['train_id']}__{config}"
         over = [f"data.input={td['train_dir']/'train.jsonl'}", f'model.name_or_path={self.a.model}', f'model.max_seq_length={msl}',
                 f'training.engine={self.a.engine}', f"training.output_dir={self.work/'runs'}"]
-        over += BASE_OVERRIDES + list(self.a.smoke_overrides) + list(self.a.set) + [o for o in CONFIGS[config] if not o.startswith('data.')]
+        over += BASE_OVERRIDES + list(self.a.smoke_overrides) + list(self.a.set) + [o for o in config_overrides(config) if not o.startswith('data.')]
         run_name += '-' + sha(over, 8)
         return ['train', f'training.run_name={run_name}'] + over, self.work/'runs'/run_name, msl
 
@@ -493,7 +504,7 @@ def run(a) -> int:
                     if left: todo += [(ds, test, path, tinfo, keys[test]) for test, path, tinfo in b.tests(ds, rb, left)]
                 if not todo:
                     print(f'== {label}: all rows already in {a.results.name}'); continue
-                td = b.train_data(members[0], CONFIGS[config], members[1:])
+                td = b.train_data(members[0], config_overrides(config), members[1:])
                 est, tokens = b.estimate(members[0], config, td, [(t, p, i) for _, t, p, i, _ in todo])
             except (RuntimeError, AssertionError, OSError, ValueError) as e:
                 print(f'FAILED preparing the data of {label}: {e}'); failures += 1; continue
@@ -507,7 +518,7 @@ def run(a) -> int:
             queued_est += est
             print(f'== {label}: {td["report"]["train"]} training rows' + (f' (+{td["augmented"]} augmented)' if td['augmented'] else '') + f', ~{tokens / 1e6:.2f}M tokens to train, '
                   f'{len(todo)} test sets of {n_rows} rows; estimate {est:.0f}s', flush=True)
-            base = {'setup_id': sha(setup, 8), 'setup': setup, 'config': config, 'overrides': CONFIGS[config],
+            base = {'setup_id': sha(setup, 8), 'setup': setup, 'config': config, 'overrides': config_overrides(config),
                     'data_overrides': td['data_overrides'], 'device': dev, 'cli': a.cli, 'parallel': a.parallel}
             job = functools.partial(train_and_eval, a, b, base, label, tid, config, members, td, todo)
             if pool is None: failures += job()
@@ -541,7 +552,7 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
     order = {n: i for i, n in enumerate(DATASETS)}
     tests = lambda t: (0 if t == TEST_AS_IS else 1 if t == TEST_SHUFFLED else 2, t)
     cfg_order = {n: i for i, n in enumerate(CONFIGS)}
-    ok.sort(key=lambda r: (order.get(r['dataset'], 99), tests(r['test']), cfg_order.get(r['config'], 99), r['config']))
+    ok.sort(key=lambda r: (order.get(r['dataset'], 99), tests(r['test']), cfg_order.get(r['config'].partition('@seed')[0], 99), r['config']))
     setups = {}
     for r in ok: setups.setdefault(r['setup_id'], []).append(r)
     L = ['## Quality: convert -> train -> eval through the CLI', '',
@@ -601,6 +612,20 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
                 if any(c != '-' for c in cells):
                     L.append(f"| {dsn} | {cfg} | {fmt_pct(r0['metrics']['exact_accuracy'])} | " + ' | '.join(cells) + ' |')
             L.append('')
+        # repeats: NAME and NAME@seedN on the same test rows
+        reps = {}
+        for r in rs:
+            if r['test'] == TEST_AS_IS: reps.setdefault((r['dataset'], r['config'].partition('@seed')[0]), []).append(r)
+        reps = {k: sorted(v, key=lambda r: r['config']) for k, v in reps.items() if len(v) > 1}
+        if reps:
+            L += ['#### Repeats: the same config and data, other training seeds (`NAME@seedN`)', '',
+                  'Exact-call accuracy of each run as is, their mean and range (points): what one run can and cannot tell apart.', '',
+                  '| dataset | config | runs (seed: exact) | mean | range |', '| --- | --- | --- | ---: | ---: |']
+            for (dsn, cfg), v in sorted(reps.items(), key=lambda kv: (order.get(kv[0][0], 99), cfg_order.get(kv[0][1], 99))):
+                ex = [r['metrics']['exact_accuracy'] for r in v]
+                seeds = ', '.join(f"{r['config'].partition('@seed')[2] or 'default'}: {fmt_pct(x)}" for r, x in zip(v, ex))
+                L.append(f"| {dsn} | {cfg} | {seeds} | {fmt_pct(sum(ex) / len(ex))} | {100 * (max(ex) - min(ex)):.1f} |")
+            L.append('')
         # datasets
         L += ['#### Datasets', '', '| dataset | tools declared (train / test) | train rows | test rows | prompt tokens p50 / max (train; test) | built from |',
               '| --- | --- | ---: | ---: | --- | --- |']
@@ -616,7 +641,7 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
         for c in sorted({r['config'] for r in rs}, key=lambda c: cfg_order.get(c, 99)):
             added = {r['dataset']: r['data'].get('train_augmented', 0) for r in rs if r['config'] == c and r['test'] == TEST_AS_IS}
             dropped = sum(r['data'].get('augmented_dropped_test_overlap', 0) for r in rs if r['config'] == c and r['test'] == TEST_AS_IS)
-            L.append(f"| {c} | `{' '.join(CONFIGS.get(c, [])) or '(none: the package defaults)'}` | "
+            L.append(f"| {c} | `{' '.join(config_overrides(c) if is_config(c) else []) or '(none: the package defaults)'}` | "
                      + (', '.join(f'{k} +{v}' for k, v in added.items()) + (f' ({dropped} dropped: their request is a test request)' if dropped else '')
                         if any(added.values()) else '-') + ' |')
         L += ['', '`data.*` overrides go to `fg-tuner convert` of the training set (with `data.distractor_tools` set to the '
@@ -731,8 +756,8 @@ def parse(argv):
             c = c.strip()
             if not c: continue
             if c in CONFIG_GROUPS: cs += CONFIG_GROUPS[c]
-            elif c in CONFIGS: cs.append(c)
-            else: ap.error(f'unknown config {c!r}; configs: {", ".join(CONFIGS)}; groups: {", ".join(CONFIG_GROUPS)}')
+            elif is_config(c): cs.append(c)
+            else: ap.error(f'unknown config {c!r}; configs: {", ".join(CONFIGS)} (NAME@seedN: NAME with training.seed=N); groups: {", ".join(CONFIG_GROUPS)}')
         return list(dict.fromkeys(cs))
     def datasets(text):
         ds = [d.strip() for d in text.split(',') if d.strip()]

@@ -129,6 +129,27 @@ def test_augment_config():
     kept, dropped = bq.drop_test_requests(c.train, tests)
     assert dropped == 1 and new[0] not in kept and c.train[0] in kept and len(kept) == len(c.train) - 1
 
+def test_seed_repeats():
+    "`NAME@seedN` is NAME with training.seed=N; the report puts the runs of one config side by side with their mean and range."
+    assert bq.config_overrides('lora@seed2') == ['training.method=lora', 'training.seed=2'] and bq.config_overrides('default') == []
+    a = bq.parse(['--configs', 'default,default@seed1', '--datasets', 'hr_routing'])
+    assert a.matrix == [('default', ['hr_routing']), ('default@seed1', ['hr_routing'])]
+    for bad in ('default@seedx', 'nope@seed1'):
+        try: bq.parse(['--configs', bad]); raise AssertionError(bad)
+        except SystemExit: pass
+    assert [c for c, _ in bq.parse(['--matrix', 'sweep3']).matrix][:4] == ['default@seed1', 'noshuffle@seed1', 'lora', 'lora@seed1']
+    rows = [json.loads(l) for l in (ROOT/'benchmarks'/'quality.jsonl').read_text().splitlines() if l.strip()]
+    r0 = next(r for r in rows if r['test'] == bq.TEST_AS_IS and r['config'] == 'default' and r.get('ok', True) and 'metrics' in r)
+    r1 = json.loads(json.dumps(r0)) | {'config': 'default@seed1', 'key': r0['key'] + '-seed1'}
+    r1['metrics']['exact_accuracy'] = r0['metrics']['exact_accuracy'] - 0.05
+    d = _tmp()
+    (d/'q.jsonl').write_text(''.join(json.dumps(r) + '\n' for r in (r0, r1)))
+    md = bq.write_report(d/'q.jsonl', d/'q.md').read_text()
+    assert '#### Repeats' in md, md[:2000]
+    line = next(l for l in md.splitlines() if l.startswith(f"| {r0['dataset']} | default | default: "))
+    assert '| 5.0 |' in line and 'seed1' not in line.split('|')[2] and '1: ' in line, line
+    assert 'training.seed=1' in md
+
 def test_shared_absent_skips():
     a = bq.parse(['--shared', '/nonexistent/datasets', '--work', str(_tmp()), '--datasets', 'sgd_router,clinc150,hr_routing'])
     specs, skipped = bq.prepare_datasets(a, ['sgd_router', 'clinc150', 'hr_routing'])
