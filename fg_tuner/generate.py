@@ -320,7 +320,7 @@ def generate(self:HFGenerator, prompts:list, # rendered prompts (each starting w
     import torch
     prompts = list(prompts)
     choices = tool_choice if isinstance(tool_choice, list) else [self.tool_choice if tool_choice is None else tool_choice] * len(prompts)
-    enc, heads = tokenize_prompts(self.tok, prompts)
+    with torch.profiler.record_function('fg.generate.tokenize'): enc, heads = tokenize_prompts(self.tok, prompts)
     # prompts with the same declarations become neighbours: by shared turn (compared once per turn), then by their own tokens
     rank = {id(h): k for k, h in enumerate(sorted({id(h): h for h in heads if h is not None}.values()))}
     order = sorted(range(len(prompts)), key=lambda i: (-1, enc[i]) if heads[i] is None else (rank[id(heads[i])], enc[i][len(heads[i]):]))
@@ -329,7 +329,8 @@ def generate(self:HFGenerator, prompts:list, # rendered prompts (each starting w
     try:
         for b in range(0, len(order), self.batch_size):
             idx = order[b:b + self.batch_size]
-            seqs, proc = [enc[i] for i in idx], self._processor([prompts[i] for i in idx], [choices[i] for i in idx])
+            with torch.profiler.record_function('fg.constrain.build'):
+                seqs, proc = [enc[i] for i in idx], self._processor([prompts[i] for i in idx], [choices[i] for i in idx])
             with torch.inference_mode():
                 if self.shared_prefix:
                     L = min(common_prefix(seqs), min(map(len, seqs)) - 1)   # every row keeps at least one token of its own
