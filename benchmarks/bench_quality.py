@@ -50,8 +50,10 @@ CONFIGS = {
     'augment': ['data.augment=3'],
     'shuffle': ['data.shuffle_tools=true'],
     'noshuffle': ['data.shuffle_tools=false'],
+    'rename': ['data.rename_tools=0.3'],
 }
-"""Named configs: `fg-tuner train` overrides (`data.*` ones go to `fg-tuner convert` of the training set). `augment`: up to
+"""Named configs: `fg-tuner train` overrides (`data.*` ones go to `fg-tuner convert` of the training set). `rename`: 30% of the training rows declare and call made-up tool names
+(`fg_tuner.dataset.rename_declarations`). `augment`: up to
 3 more training rows per train row, with the argument values the request spells out swapped for other values of the
 same argument (`fg_tuner.dataset.augment_train`); the test rows are never touched, and augmented rows whose request
 equals a request of the dataset's test sets are dropped from the training file (counted in the row's data)."""
@@ -73,18 +75,19 @@ MATRICES = {
     'gpu-rest': 'handtuned:clinc150,hr_routing,crm_agent; distractors:clinc150,hr_routing,crm_agent; sweep:hr_routing,clinc150',
     'sweep1': 'lora,lr5e-5,distractors,shuffle,augment:hr_routing,clinc150',
     'sweep2': 'default,noshuffle,lora,distractors,augment:hr_routing,clinc150; default,lora:sgd_router,sgd_unseen',
-    'sweep3': 'default@seed1,noshuffle@seed1,lora,lora@seed1:hr_routing,clinc150; distractors,augment:hr_routing,clinc150; default,lora:sgd_router,sgd_unseen',
+    'sweep3': 'default@seed1,noshuffle@seed1,lora,lora@seed1:hr_routing,clinc150; default,rename:sgd_router,sgd_unseen; rename,distractors,augment:hr_routing,clinc150; lora:sgd_router,sgd_unseen',
 }
 """Named `--matrix` presets: `configs:datasets` pairs, run in this order (`gpu12` is the first GPU sweep, about 12 minutes by the --plan
 estimate; `sweep1` the next one: the five changes to the default most likely to matter, on the two datasets that train fastest,
 about 35 GPU minutes one after the other, less with `--parallel 4`: its first eight groups took 9.5 minutes four at a time;
 `sweep2` the one after `data.shuffle_tools` became the default: the new default against the old, LoRA, distractors and
 augmentation, and SGD; `sweep3` what GPU session 5 left of it, with the default, `noshuffle` and `lora` trained
-with a second seed first, since two runs of one config differed by up to 10.7 points). Under the recipe's default (full fine-tuning for a 270M model)
+with a second seed first, since two runs of one config differed by up to 10.7 points; then `rename`, 30% of the
+training rows with made-up tool names, on SGD's unseen services first). Under the recipe's default (full fine-tuning for a 270M model)
 the LoRA-only configs name `training.method=lora` or a LoRA rank, which makes the recipe choose LoRA."""
 TEST_AS_IS, TEST_SHUFFLED = 'as is', 'shuffled'
-TEST_CONVERT = ['data.shuffle_tools=false']
-"Added to every conversion of a test file: its rows land in the converter's train.jsonl, whose declarations `data.shuffle_tools` (the default) would reorder per row; a test set lists them as the file does, as a deployment sends them."
+TEST_CONVERT = ['data.shuffle_tools=false', 'data.rename_tools=0']
+"Added to every conversion of a test file: its rows land in the converter's train.jsonl, whose declarations `data.shuffle_tools` (the default) would reorder per row and `data.rename_tools` rename; a test set lists them as the file does, as a deployment sends them."
 BASE_OVERRIDES = ['logging.wandb_mode=disabled', 'logging.sample_generations=0', 'training.save_steps=1000000']
 "Added to every training: no W&B, no sample generation during training, no intermediate checkpoints."
 SMOKE = dict(model='tiny', configs='default', sgd_train_per_tool=2, sgd_max_test=8, clinc_train_per_tool=2, clinc_oos_train=4,

@@ -150,6 +150,13 @@ def test_seed_repeats():
     assert '| 5.0 |' in line and 'seed1' not in line.split('|')[2] and '1: ' in line, line
     assert 'training.seed=1' in md
 
+def test_rename_config():
+    "`rename` converts the training set with data.rename_tools=0.3; test conversions pin it to 0 (and shuffling off)."
+    assert bq.CONFIGS['rename'] == ['data.rename_tools=0.3'] and 'data.rename_tools=0' in bq.TEST_CONVERT
+    assert ('rename', ['sgd_router', 'sgd_unseen']) in bq.parse(['--matrix', 'sweep3']).matrix
+    c = convert(ROOT/'data/raw/hr_routing.xlsx', rename_tools=0.3)
+    assert c.report['renamed']['rows'] == round(0.3 * c.report['train']) == sum(1 for r in c.train if r.get('renamed_from'))
+
 def test_shared_absent_skips():
     a = bq.parse(['--shared', '/nonexistent/datasets', '--work', str(_tmp()), '--datasets', 'sgd_router,clinc150,hr_routing'])
     specs, skipped = bq.prepare_datasets(a, ['sgd_router', 'clinc150', 'hr_routing'])

@@ -4,7 +4,7 @@
 
 # %% ../nbs/35_dataset.ipynb #aa73b94b
 from __future__ import annotations
-import copy, json, math, os, random, re, sys, time, difflib
+import copy, dataclasses, json, math, os, random, re, sys, time, difflib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +23,9 @@ __all__ = ['TOOLS_SHEET_NAMES', 'GENERIC_TOOLS', 'tools_from_table', 'parse_args
            'length_stats', 'token_lengths', 'Conversion', 'to_dataset_dict', 'read_records', 'read_examples',
            'distractor_pool', 'format_records', 'value_spans', 'value_text', 'argument_leaves', 'schema_paths',
            'read_augment_values', 'categories', 'ValuePools', 'swappable', 'make_variant', 'argument_variants',
-           'augment_train', 'shuffle_declarations', 'rows_per_tool', 'token_report', 'convert', 'processed_dir_for',
-           'conversion_style', 'check_conversion_style', 'convert_config', 'convert_command']
+           'augment_train', 'shuffle_declarations', 'made_up_name', 'renamed_tools', 'real_tool_name',
+           'rename_declarations', 'rows_per_tool', 'token_report', 'convert', 'processed_dir_for', 'conversion_style',
+           'check_conversion_style', 'convert_config', 'convert_command']
 
 # %% ../nbs/35_dataset.ipynb #303415c8
 TOOLS_SHEET_NAMES = ('tools', 'tool', 'functions', 'function declarations', '工具', '工具定义', '函数')
@@ -311,11 +312,12 @@ def to_dataset_dict(train:list, test:list):
     from datasets import Dataset, DatasetDict, Features, Value, Sequence
     feats = Features({'user_content': Value('string'), 'tool_name': Value('string'), 'tool_arguments': Value('string'),
                       'tools': Sequence(Value('string')), 'prompt': Value('string'), 'completion': Value('string'),
-                      'text': Value('string'), 'source': Value('string'), 'row': Value('int64')})
+                      'text': Value('string'), 'source': Value('string'), 'row': Value('int64'), 'renamed_from': Value('string')})
     def ds(recs):  # straight to Arrow: 2-3x faster than Dataset.from_dict on prompts this long
         import pyarrow as pa
-        cols = {k: [r[k] for r in recs] for k in feats}
+        cols = {k: [r.get(k) for r in recs] if k == 'renamed_from' else [r[k] for r in recs] for k in feats}
         cols['tool_arguments'] = [json.dumps(a, ensure_ascii=False) for a in cols['tool_arguments']]
+        cols['renamed_from'] = [json.dumps(m, ensure_ascii=False) if m else None for m in cols['renamed_from']]
         return Dataset(pa.table(cols, schema=feats.arrow_schema))
     return DatasetDict({'train': ds(train), 'test': ds(test)})
 
@@ -673,12 +675,60 @@ def shuffle_declarations(records:list, # training records (`tools`: declaration 
         out.append(r | fmt(decl, r['user_content'], calls) | {'tools': [t.name for t in decl]})
     return out
 
+# %% ../nbs/35_dataset.ipynb #r3n4m002
+_SYLLABLES = ('ba', 'ko', 'mi', 'ru', 'te', 'lo', 'za', 'ne', 'vi', 'su', 'da', 'fe', 'go', 'hu', 'ja', 'pi', 'sa', 'tu', 'we', 'yo', 'me', 'ka')
+
+def made_up_name(real:str, # the tool's real name: its style and number of words are kept
+                 rng:random.Random, taken=()) -> str: # names it must not be
+    "A name without meaning, in `real`'s style (snake_case, kebab-case, camelCase, PascalCase or one word), not in `taken`."
+    words = [w for w in re.split(r'[_\-.]+|(?<=[a-z0-9])(?=[A-Z])', real) if w] or [real]
+    n = min(max(len(words), 1), 3)
+    for _ in range(100):
+        ws = [''.join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))) for _ in range(n)]
+        if '_' in real: name = '_'.join(ws)
+        elif '-' in real: name = '-'.join(ws)
+        elif real[:1].isupper(): name = ''.join(w.capitalize() for w in ws)
+        elif any(c.isupper() for c in real): name = ws[0] + ''.join(w.capitalize() for w in ws[1:])
+        else: name = ''.join(ws)
+        if name not in taken: return name
+    raise RuntimeError(f'no free made-up name for {real!r}')
+
+def renamed_tools(row:dict) -> dict:
+    "A record's `renamed_from` (made-up name -> real name; `{}` when not renamed), also when stored as JSON text."
+    m = row.get('renamed_from') or {}
+    return json.loads(m) if isinstance(m, str) else m
+
+def real_tool_name(row:dict, name:str|None=None) -> str|None: # a record; a tool name it uses (default: its `tool_name`)
+    "The real name behind a (possibly made-up) tool name of a record."
+    name = row.get('tool_name') if name is None else name
+    return renamed_tools(row).get(name, name) if name else name
+
+def rename_declarations(records:list, tools:list, opts:dict, # as `shuffle_declarations`; `opts['rename_tools']` is the fraction
+                        pool=(), salt:str='') -> tuple:
+    "`(records, renamed)`: a seeded `data.rename_tools` fraction of the records re-rendered with made-up tool names."
+    frac = float(opts.get('rename_tools') or 0)
+    if frac <= 0 or not records: return records, 0
+    by = {t.name: t for t in [*pool, *tools]}
+    pick = set(random.Random(f"{opts['seed']}:rename:{salt}").sample(range(len(records)), round(frac * len(records))))
+    out = []
+    for i, r in enumerate(records):
+        if i not in pick: out.append(r); continue
+        rng, new = random.Random(f"{opts['seed']}:rename:{salt}:{i}"), {}
+        for n in r['tools']: new[n] = made_up_name(n, rng, set(by) | set(new.values()))
+        decl = [dataclasses.replace(by[n], name=new[n]) for n in r['tools']]
+        name = new[r['tool_name']] if r['tool_name'] else None
+        ex = format_example(decl, r['user_content'], [{'name': name, 'arguments': r['tool_arguments']}] if name else [],
+                            developer=opts.get('developer_prompt'), refusal=opts.get('refusal'), style=opts.get('style', 'functiongemma'))
+        out.append(r | {k: ex[k] for k in ('prompt', 'completion', 'text')} | {'tools': [new[n] for n in r['tools']], 'tool_name': name,
+                        'renamed_from': {v: k for k, v in new.items()}})
+    return out, len(pick)
+
 # %% ../nbs/35_dataset.ipynb #68e8b8ed
 def rows_per_tool(tools:list, train:list, test:list, rejects:list, markers:set) -> dict:
     "`{tool: {train, test, rejected}}`, with `(none)` for out-of-scope rows and `(unknown)` for undeclared tool names."
     per = {t.name: {'train': 0, 'test': 0, 'rejected': 0} for t in tools} | {'(none)': {'train': 0, 'test': 0, 'rejected': 0}}
     for split, recs in (('train', train), ('test', test)):
-        for x in recs: per[x['tool_name'] or '(none)'][split] += 1
+        for x in recs: per[real_tool_name(x) or '(none)'][split] += 1
     for x in rejects:
         tn = x['tool_name'] if isinstance(x['tool_name'], str) else None
         key = tn if tn in per else ('(none)' if tn is None or tn.strip().casefold() in markers else '(unknown)')
@@ -723,8 +773,10 @@ def convert(input, # .xlsx/.xls/.ods, .csv/.tsv or .jsonl file
     added, augmented = augment_train(train, test, tools_list, opts, path.name, pool)
     if opts.get('shuffle_tools'):   # training rows only: each its own declaration order
         train, added = shuffle_declarations(train, tools_list, opts, pool), shuffle_declarations(added, tools_list, opts, pool, salt='augmented')
+    (train, ren), (added, ren_added) = rename_declarations(train, tools_list, opts, pool), rename_declarations(added, tools_list, opts, pool, salt='augmented')
     rejects.sort(key=lambda x: x['row'])
     report = _report(info, tools_list, tools_src, rows, blank, train, test, rejects, checker.markers, opts, warnings, records + added, augmented)
+    report['renamed'] = {'fraction': float(opts.get('rename_tools') or 0), 'rows': ren, 'augmented_rows': ren_added}
     train, records = train + added, records + added
     if tokenizer is not None and (tok := offline_tokenizer(tokenizer, fallback=False)) is not None:
         report['token_lengths'] = tl = token_report(records, tok, max_seq_length, opts['seed'])
@@ -738,8 +790,8 @@ def convert(input, # .xlsx/.xls/.ods, .csv/.tsv or .jsonl file
 # %% ../nbs/35_dataset.ipynb #c496655b
 def _report(info, tools, tools_src, rows, blank, train, test, rejects, markers, opts, warnings, records, augmented) -> dict:
     "The conversion report (without token lengths); checks the row accounting (`train`: the rows read, not the augmented ones)."
-    names = {x['tool_name'] for x in train + test}
-    singles = [n for n, c in Counter(x['tool_name'] for x in train + test).items() if c == 1]
+    names = {real_tool_name(x) for x in train + test}
+    singles = [n for n, c in Counter(real_tool_name(x) for x in train + test).items() if c == 1]
     if singles: warnings.append(f"tools with a single valid row get no test row: {sorted(map(str, singles))}")
     if missing := [t.name for t in tools if t.name not in names]: warnings.append(f"declared tools with no valid rows: {missing}")
     per = rows_per_tool(tools, train, test, rejects, markers)
@@ -836,4 +888,7 @@ def convert_command(args:list=(), # INPUT file (.xlsx/.csv/.jsonl; default data.
     if float(cfg.data.test_size) == 0 and cfg.data.shuffle_tools and conv.train:
         print("note: data.test_size=0 puts every row in train.jsonl, whose declarations data.shuffle_tools reorders row by row; "
               "to use it as a test set (declarations as in the tools file), convert with data.shuffle_tools=false")
+    if float(cfg.data.test_size) == 0 and float(cfg.data.rename_tools) > 0 and conv.train:
+        print(f"note: data.test_size=0 puts every row in train.jsonl, where data.rename_tools={cfg.data.rename_tools} gives "
+              f"{conv.report['renamed']['rows']} rows made-up tool names; to use it as a test set, convert with data.rename_tools=0")
     return 1 if (fail_on_rejects and conv.rejects) else 0

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from omegaconf import OmegaConf, DictConfig
 from .errors import ConfigError
 from .config import validate_config
-from .dataset import split_rows, token_lengths
+from .dataset import split_rows, token_lengths, real_tool_name
 from .evaluate import expected_calls, argument_pairs
 
 # %% auto #0
@@ -85,7 +85,7 @@ def data_profile(rows:list, # training rows (`prompt`, `completion`, `tool_name`
                  sample:int=1000, # token lengths from at most this many rows (seeded sample)
                  seed:int=42) -> dict:
     "Counts of rows, tools, argument slots and values, and token lengths: what the recipe's rules read."
-    calls = [expected_calls(r) for r in rows]
+    calls = [[c | {'name': real_tool_name(r, c['name'])} for c in expected_calls(r)] for r in rows]   # a renamed row counts for its real tool
     per_tool = {}
     for cs in calls:
         for c in cs: per_tool[c['name']] = per_tool.get(c['name'], 0) + 1
@@ -122,7 +122,7 @@ class Choice(NamedTuple):
 
 def tool_key(row:dict):
     "The stratum of a row: its tool name(s), None for out-of-scope rows."
-    names = sorted(c['name'] for c in expected_calls(row))
+    names = sorted(real_tool_name(row, c['name']) for c in expected_calls(row))   # a renamed row is in its real tool's stratum
     return '+'.join(names) if names else None
 
 def _carve(rows:list, fraction:float, seed, min_tool_rows:int) -> tuple:
