@@ -749,6 +749,7 @@ def convert(input, # .xlsx/.xls/.ods, .csv/.tsv or .jsonl file
             tokenizer=None, # tokenizer object or local path for token-length stats; None = no token stats
             max_seq_length:int|None=None, # report rows longer than this
             style:str='functiongemma', # prompt style, `model.chat_template`: `functiongemma` or `ollama` (fg_tuner.formatter.CHAT_STYLES)
+            test_set:bool=False, # every valid row is a test row (declarations as in the tools file; nothing shuffled, renamed or augmented)
             **options) -> Conversion: # overrides of `data` fields, e.g. test_size=0.1, distractors=2
     "Read, validate, format and split one input file; every data row ends in train, test or rejects."
     t0, opts, path = time.perf_counter(), _data_options(data, **options), Path(input)
@@ -769,7 +770,7 @@ def convert(input, # .xlsx/.xls/.ods, .csv/.tsv or .jsonl file
     if not records:
         top = Counter(x['reason'] for x in rejects).most_common(3)
         raise DataError(f"{path}: no usable rows ({len(rows)} read, all rejected" + (f": {', '.join(f'{a} {b}' for a, b in top)}" if top else '') + ')')
-    train, test = split_rows(records, key=lambda x: x['tool_name'], test_size=opts['test_size'], seed=opts['seed'])
+    train, test = ([], records) if test_set else split_rows(records, key=lambda x: x['tool_name'], test_size=opts['test_size'], seed=opts['seed'])
     added, augmented = augment_train(train, test, tools_list, opts, path.name, pool)
     if opts.get('shuffle_tools'):   # training rows only: each its own declaration order
         train, added = shuffle_declarations(train, tools_list, opts, pool), shuffle_declarations(added, tools_list, opts, pool, salt='augmented')
@@ -869,6 +870,7 @@ def convert_command(args:list=(), # INPUT file (.xlsx/.csv/.jsonl; default data.
                     no_tokenizer:bool=False, # skip token counts
                     no_dataset:bool=False, # do not save the DatasetDict
                     fail_on_rejects:bool=False, # exit 1 when any row is rejected
+                    test_set:bool=False, # a held-out file: every row to test.jsonl, declarations as in the tools file (nothing shuffled, renamed or augmented)
                    ) -> int:
     "Convert a spreadsheet, CSV or JSONL file of example requests into validated FunctionGemma training data."
     inputs = [x for x in args if '=' not in x or Path(x).exists()]
@@ -881,14 +883,13 @@ def convert_command(args:list=(), # INPUT file (.xlsx/.csv/.jsonl; default data.
     cfg = load_config(config_name, overrides)
     tok = None if no_tokenizer else offline_tokenizer(tokenizer or cfg.model.name_or_path, fallback=not tokenizer)
     if tokenizer and tok is None and not no_tokenizer: raise DataError(f"{tokenizer}: cannot load a tokenizer from there (local folders, `standin`, and the local HF cache only)")
-    conv = convert(cfg.data.input, data=cfg.data, tokenizer=tok, max_seq_length=cfg.model.max_seq_length, style=cfg.model.chat_template)
+    conv = convert(cfg.data.input, data=cfg.data, tokenizer=tok, max_seq_length=cfg.model.max_seq_length, style=cfg.model.chat_template, test_set=test_set)
     folder = conv.write(out or processed_dir_for(cfg.data, style=cfg.model.chat_template), dataset=not no_dataset)
     print(_summary(conv))
     print(f"wrote {folder}/: train.jsonl, test.jsonl, rejects.jsonl, tools.json, report.json" + ('' if no_dataset else ', dataset/'))
-    if float(cfg.data.test_size) == 0 and cfg.data.shuffle_tools and conv.train:
-        print("note: data.test_size=0 puts every row in train.jsonl, whose declarations data.shuffle_tools reorders row by row; "
-              "to use it as a test set (declarations as in the tools file), convert with data.shuffle_tools=false")
-    if float(cfg.data.test_size) == 0 and float(cfg.data.rename_tools) > 0 and conv.train:
-        print(f"note: data.test_size=0 puts every row in train.jsonl, where data.rename_tools={cfg.data.rename_tools} gives "
-              f"{conv.report['renamed']['rows']} rows made-up tool names; to use it as a test set, convert with data.rename_tools=0")
+    changed = [k for k, on in (('data.shuffle_tools', cfg.data.shuffle_tools), ('data.rename_tools', float(cfg.data.rename_tools) > 0),
+                               ('data.augment', int(cfg.data.augment) > 0)) if on]
+    if float(cfg.data.test_size) == 0 and changed and conv.train:
+        print(f"note: data.test_size=0 puts every row in train.jsonl, as training rows ({', '.join(changed)} changed them); "
+              "to convert a held-out file as a test set, use --test-set (every row to test.jsonl, as the file has it)")
     return 1 if (fail_on_rejects and conv.rejects) else 0
