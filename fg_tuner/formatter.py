@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['FUNCTION_TOKENS', 'FUNCTION_TOKEN_IDS', 'TOKEN_IDS', 'ESC', 'BOS', 'TRIGGER', 'STOP_SEQUENCES', 'DEFAULT_REFUSAL',
-           'OLLAMA_TRIGGER', 'CHAT_STYLES', 'check_style', 'format_value', 'format_declaration', 'format_declarations',
-           'format_call', 'format_calls', 'format_response', 'format_prompt', 'format_example', 'parse_calls',
-           'parse_calls_safe', 'chat_template', 'template_style', 'model_style', 'render_chat_template']
+           'OLLAMA_TRIGGER', 'CHAT_STYLES', 'DEVELOPER_OPEN', 'check_style', 'format_value', 'format_declaration',
+           'format_declarations', 'format_call', 'format_calls', 'format_response', 'format_prompt', 'developer_turn',
+           'format_example', 'parse_calls', 'parse_calls_safe', 'chat_template', 'template_style', 'model_style',
+           'render_chat_template']
 
 # %% ../nbs/20_formatter.ipynb #df0d4e8d
 import functools, json, math, re
@@ -241,6 +242,16 @@ def format_prompt(tools, # declarations (dicts or `Tool`s); may be empty
         else: raise FormatError(f'message {i}: unsupported role {role!r}')
     if add_generation_prompt and not is_open: out.append('<start_of_turn>model\n')
     return ''.join(out)
+
+# %% ../nbs/20_formatter.ipynb #d3v7u4n2
+DEVELOPER_OPEN = '<start_of_turn>developer\n'
+
+def developer_turn(prompt:str) -> tuple|None:
+    "`(start, stop)` of the prompt's developer turn, from its opener to just after its `<end_of_turn>` (to the end of an unclosed prompt), or None if it has none."
+    i = prompt.find(DEVELOPER_OPEN)
+    if i < 0: return None
+    j = prompt.find('<end_of_turn>', i)
+    return i, (j + len('<end_of_turn>') if j >= 0 else len(prompt))
 
 # %% ../nbs/20_formatter.ipynb #fa171e91
 def format_example(tools, # declarations shown in the prompt

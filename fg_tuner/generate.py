@@ -9,7 +9,7 @@ from pathlib import Path
 from fastcore.basics import patch
 from .errors import DataError, ModelLoadError
 from .config import EvalConfig
-from .formatter import STOP_SEQUENCES
+from .formatter import STOP_SEQUENCES, developer_turn
 from .models import load_model, load_tokenizer_for, resolve_engine, stop_token_ids
 from .runs import model_kind, base_model_of
 from .constrain import ToolConstraint, ToolLogitsProcessor, llama_logits_processor
@@ -291,13 +291,11 @@ def _plain(self:HFGenerator, seqs:list, processor) -> list:
     return [next((row[:k] for k, x in enumerate(row) if x in stop), row) for row in gen[:, S:].tolist()]
 
 # %% ../nbs/45_generate.ipynb #5b0e7c12
-_TURN_END = '<end_of_turn>'
-
 def tokenize_prompts(tok, # a transformers tokenizer
                      prompts:list) -> tuple: # rendered prompts
     "`(ids, heads)`: each prompt's token ids (no special tokens added), each shared developer turn tokenized once; `heads[i]` is the shared turn's ids (one list object per turn, a prefix of `ids[i]`) or None."
-    ends = [p.find(_TURN_END) for p in prompts]
-    cut = [p[:e + len(_TURN_END)] if e >= 0 else '' for p, e in zip(prompts, ends)]
+    spans = [developer_turn(p) for p in prompts]      # the prompt up to the end of its developer turn (the declarations)
+    cut = [p[:sp[1]] if sp and p[:sp[1]].endswith('<end_of_turn>') else '' for p, sp in zip(prompts, spans)]
     count = {}
     for c in cut: count[c] = count.get(c, 0) + 1
     shared = [c for c, n in count.items() if c and n > 1]
