@@ -405,7 +405,8 @@ class Bench:
             metrics = {'n': m['n'], 'tool_accuracy': m['tool_accuracy'], 'exact_accuracy': m['exact_accuracy'],
                        'arg_precision': m['arguments']['precision'], 'arg_recall': m['arguments']['recall'], 'arg_f1': m['arguments']['f1'],
                        'macro_f1': m['macro_f1'], 'oos_n': m['out_of_scope']['n'], 'oos_accuracy': m['out_of_scope']['accuracy'],
-                       'false_refusal_rate': m['in_scope']['false_refusal_rate'], 'unparseable_rate': m['unparseable']['rate']}
+                       'false_refusal_rate': m['in_scope']['false_refusal_rate'], 'in_scope_tool_accuracy': m['in_scope']['tool_accuracy'],
+                       'unparseable_rate': m['unparseable']['rate']}
             note = '' if len(tests) == 1 else f'  # rows {a0 + 1}-{b0} of {len(rows)} are this test set; metrics: fg_tuner.evaluate.compute_metrics of those rows of predictions.jsonl'
             res.append({'test': test, 'metrics': metrics,
                         'eval': {'wall_s': round(secs, 1), 'generate_s': tm['seconds'], 'rows_per_s': tm['rows_per_second'],
@@ -543,6 +544,12 @@ def run(a) -> int:
 
 def fmt_pct(v): return '-' if v is None else f'{100 * v:.1f}%'
 def fmt_f(v): return '-' if v is None else f'{v:.3f}'
+
+def in_scope_tool_accuracy(m:dict):
+    "Tool accuracy over the rows that expect a call (rows from before it was stored: from the overall and out-of-scope rates and counts)."
+    if m.get('in_scope_tool_accuracy') is not None or not m.get('oos_n'): return m.get('in_scope_tool_accuracy', m['tool_accuracy'])
+    n, k = m['n'], m['oos_n']
+    return round(m['tool_accuracy'] * n - m['oos_accuracy'] * k) / (n - k) if n > k else None
 def fmt_s(v): return '-' if v is None else f'{v:.0f}'
 
 def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
@@ -562,7 +569,8 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
     L = ['## Quality: convert -> train -> eval through the CLI', '',
          'Every row: the dataset converted by `fg-tuner convert`, a run of `fg-tuner train` with the config\'s overrides, '
          'then `fg-tuner eval` on the test set (greedy decoding). Exact call = right tool and exactly the expected arguments; '
-         'argument P/R/F1 over (tool.key, value) pairs with case and spacing ignored; out-of-scope = requests that must get no '
+         'argument P/R/F1 over (tool.key, value) pairs with case and spacing ignored; tool accuracy counts a declined '
+         'out-of-scope request as right, and in brackets is over the rows that expect a call; out-of-scope = requests that must get no '
          'call, declined; unparseable = output that starts a call but does not parse. Train wall s and eval wall s are whole '
          'processes (imports, loading, saving); one `fg-tuner eval` call covers all the test sets of a training (its rows in '
          'brackets; each test set\'s metrics are `fg_tuner.evaluate.compute_metrics` of its rows of that call\'s predictions.jsonl), '
@@ -580,7 +588,7 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
               + (f"{s['max_new_tokens']} new tokens" if s['max_new_tokens'] != 'auto' else
                  f"1.5 x the longest training completion + 16 new tokens (32 to 128; here {', '.join(sorted({str(r['eval']['max_new_tokens']) for r in rs}, key=int))})")
               + (f"; {sum(r['eval'].get('expected_longer_than_budget', 0) for r in rs)} test rows expect more than that" if any(r['eval'].get('expected_longer_than_budget') for r in rs) else '') + '.', '',
-              '| dataset | test set | config | tool acc | exact call | arg P / R / F1 | out-of-scope declined | unparseable | train wall s | eval wall s | eval rows/s | reproduce |',
+              '| dataset | test set | config | tool acc (in scope) | exact call | arg P / R / F1 | out-of-scope declined | unparseable | train wall s | eval wall s | eval rows/s | reproduce |',
               '| --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |']
         for r in rs:
             m, e, t = r['metrics'], r['eval'], r['train']
@@ -588,7 +596,8 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
             tw = fmt_s(t['wall_s']) + (' (shared)' if r['dataset'] == 'sgd_unseen' or r['test'] != TEST_AS_IS else '')
             ew = fmt_s(e['wall_s']) + (f" ({e['call_rows']} rows)" if e.get('call_tests', 1) > 1 else '')
             if r.get('parallel', 1) > 1: tw, ew = tw + f" [x{r['parallel']}]", ew + f" [x{r['parallel']}]"
-            L.append(f"| {r['dataset']} | {r['test']} ({m['n']}) | {r['config']} | {fmt_pct(m['tool_accuracy'])} | {fmt_pct(m['exact_accuracy'])} | "
+            tool = fmt_pct(m['tool_accuracy']) + (f' ({fmt_pct(in_scope_tool_accuracy(m))})' if m['oos_n'] else '')
+            L.append(f"| {r['dataset']} | {r['test']} ({m['n']}) | {r['config']} | {tool} | {fmt_pct(m['exact_accuracy'])} | "
                      f"{fmt_f(m['arg_precision'])} / {fmt_f(m['arg_recall'])} / {fmt_f(m['arg_f1'])} | {oos} | {fmt_pct(m['unparseable_rate'])} | "
                      f"{tw} | {ew} | {e['rows_per_s']:.1f} | `{r['bench_command']}` |")
         L += ['', '(shared): the training is the one of the row above with the same config (sgd_unseen is tested on the '

@@ -157,6 +157,21 @@ def test_rename_config():
     c = convert(ROOT/'data/raw/hr_routing.xlsx', rename_tools=0.3)
     assert c.report['renamed']['rows'] == round(0.3 * c.report['train']) == sum(1 for r in c.train if r.get('renamed_from'))
 
+def test_in_scope_tool_accuracy():
+    "The report's in-scope tool accuracy: stored, or derived exactly from the overall and out-of-scope rates of older rows."
+    m = {'n': 400, 'oos_n': 100, 'tool_accuracy': 0.885, 'oos_accuracy': 0.68}
+    assert abs(bq.in_scope_tool_accuracy(m) - 286 / 300) < 1e-12
+    assert bq.in_scope_tool_accuracy(m | {'in_scope_tool_accuracy': 0.5}) == 0.5
+    assert bq.in_scope_tool_accuracy({'n': 84, 'oos_n': 0, 'tool_accuracy': 0.9, 'oos_accuracy': None}) == 0.9
+    rows = [json.loads(l) for l in (ROOT/'benchmarks'/'quality.jsonl').read_text().splitlines() if l.strip()]
+    r0 = next(r for r in rows if r['dataset'] == 'clinc150' and 'metrics' in r)
+    d = _tmp()
+    (d/'q.jsonl').write_text(json.dumps(r0) + '\n')
+    md = bq.write_report(d/'q.jsonl', d/'q.md').read_text()
+    m0 = r0['metrics']
+    want = f"{bq.fmt_pct(m0['tool_accuracy'])} ({bq.fmt_pct(bq.in_scope_tool_accuracy(m0))})"
+    assert any(l.startswith('| clinc150 |') and f'| {want} |' in l for l in md.splitlines()), (want, md[:3000])
+
 def test_shared_absent_skips():
     a = bq.parse(['--shared', '/nonexistent/datasets', '--work', str(_tmp()), '--datasets', 'sgd_router,clinc150,hr_routing'])
     specs, skipped = bq.prepare_datasets(a, ['sgd_router', 'clinc150', 'hr_routing'])
