@@ -77,6 +77,7 @@ MATRICES = {
     'sweep2': 'default,noshuffle,lora,distractors,augment:hr_routing,clinc150; default,lora:sgd_router,sgd_unseen',
     'sweep3': 'default@seed1,noshuffle@seed1,lora,lora@seed1:hr_routing,clinc150; default,rename:sgd_router,sgd_unseen; rename,distractors,augment:hr_routing,clinc150; lora:sgd_router,sgd_unseen',
     'sweep4': 'default,rename:sgd_router,sgd_unseen; rename,default@seed1,noshuffle@seed1:hr_routing,clinc150; distractors,augment,lora:hr_routing,clinc150',
+    'sweep5': 'default,rename:sgd_router,sgd_unseen; noshuffle@seed1:hr_routing,clinc150; default@seed1:hr_routing; distractors,augment,lora:hr_routing,clinc150',
 }
 """Named `--matrix` presets: `configs:datasets` pairs, run in this order (`gpu12` is the first GPU sweep, about 12 minutes by the --plan
 estimate; `sweep1` the next one: the five changes to the default most likely to matter, on the two datasets that train fastest,
@@ -84,7 +85,7 @@ about 35 GPU minutes one after the other, less with `--parallel 4`: its first ei
 `sweep2` the one after `data.shuffle_tools` became the default: the new default against the old, LoRA, distractors and
 augmentation, and SGD; `sweep3` what GPU session 5 left of it, with the default, `noshuffle` and `lora` trained
 with a second seed first, since two runs of one config differed by up to 10.7 points; then `rename`, 30% of the
-training rows with made-up tool names, on SGD's unseen services first); `sweep4` the same, the two long SGD trainings first so that they run beside the rest, and `rename` before the seed repeats. Under the recipe's default (full fine-tuning for a 270M model)
+training rows with made-up tool names, on SGD's unseen services first); `sweep4` the same, the two long SGD trainings first so that they run beside the rest, and `rename` before the seed repeats; `sweep5` what session 6 left: the two SGD trainings, which five trainings at once on one GPU had slowed past the limit (run it with `--parallel 3` or less), then the seed repeats it did not finish. Under the recipe's default (full fine-tuning for a 270M model)
 the LoRA-only configs name `training.method=lora` or a LoRA rank, which makes the recipe choose LoRA."""
 TEST_AS_IS, TEST_SHUFFLED = 'as is', 'shuffled'
 TEST_CONVERT = ['data.shuffle_tools=false', 'data.rename_tools=0']
