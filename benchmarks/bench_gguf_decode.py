@@ -9,11 +9,14 @@ Measured, one request at a time after a warm-up request (the shared tool prefix 
   token: the grammar allows exactly one continuation, so the model's choice is known without running it);
 - prompt-lookup drafting: after each chosen token, up to K tokens that followed the same last 1-3 tokens in the
   request are evaluated in the same step and kept while each equals the model's greedy choice. Seconds per request,
-  steps per answer token, and how many answers equal `GGUFGenerator`'s (plain greedy, one token a step).
+  steps per answer token, and how many answers equal `GGUFGenerator`'s (plain greedy, one token a step);
+- constrained decoding (`GGUFGenerator`, the default) one token a step (`fast_forward=False`) and with the forced
+  tokens fed in the step of the token before them (`fast_forward=True`): seconds per request, steps per answer
+  token, and how many fast-forward answers equal the one-token-a-step ones.
 This reaches into llama-cpp-python's internals (`_batch`, `_ctx`); it is a measurement, not a decoding path of the
 package.
 """
-import argparse, json, statistics, sys, time
+import argparse, gc, json, statistics, sys, time
 from pathlib import Path
 import numpy as np
 
@@ -115,6 +118,7 @@ def main(argv=None):
     d = Drafting(g, a.draft)
     one, four = step_cost(d, rows[0]['prompt'])
     forced, total = forced_share(rows[1:], g.llm)
+    prompt_tokens = len(g.llm.tokenize(rows[1]['prompt'].encode('utf-8'), add_bos=False, special=True))
     g.generate([rows[0]['prompt']])
     ref, t_ref = [], []
     for r in rows[1:]:
@@ -125,9 +129,21 @@ def main(argv=None):
         drafted.append(cut_at_stop(text)); steps += s; toks += n
     same = sum(x == y for x, y in zip(ref, drafted))
     n = len(ref)
+    del d, g; gc.collect()   # one `Llama` at a time (a first run, with the unconstrained one still loaded, gave the one-token-a-step rows 3.03 s a request; the next, without it, 1.94 s)
+    con = {}
+    for ff in (False, True):
+        cg = GGUFGenerator(a.gguf, n_threads=a.threads, max_new_tokens=128, constrain=True, fast_forward=ff)
+        cg.generate([rows[0]['prompt']])
+        outs, secs, steps_c, toks_c = [], [], 0, 0
+        for r in rows[1:]:
+            t0 = time.perf_counter(); outs.append(cg.generate([r['prompt']])[0]); secs.append(time.perf_counter() - t0)
+            steps_c += cg.steps; toks_c += cg.tokens
+        con[ff] = (outs, secs, steps_c, toks_c)
+        del cg; gc.collect()
+    ff_same = sum(x == y for x, y in zip(con[False][0], con[True][0]))
     L = [f'<!-- python benchmarks/bench_gguf_decode.py {" ".join(argv if argv is not None else sys.argv[1:])} -->',
          f"{time.strftime('%Y-%m-%d')}; llama-cpp-python {llama_cpp.__version__}, {a.threads} threads; {Path(a.gguf).name}; "
-         f"{n} requests after a warm-up one, prompts of {len(g.llm.tokenize(rows[1]['prompt'].encode(), add_bos=False, special=True))} tokens (first).", '',
+         f"{n} requests after a warm-up one, prompts of {prompt_tokens} tokens (first).", '',
          '| measure | value |', '| --- | --- |',
          f'| one decoding step (1 token, its logits) | {one:.1f} ms |',
          f'| 4 tokens in one step, logits at every position | {four:.1f} ms |',
@@ -135,7 +151,13 @@ def main(argv=None):
          f'| plain greedy (`GGUFGenerator`), s per request | mean {statistics.mean(t_ref):.3f}, p50 {statistics.median(t_ref):.3f} |',
          f'| prompt-lookup drafting (K={a.draft}), s per request | mean {statistics.mean(t_dr):.3f}, p50 {statistics.median(t_dr):.3f} |',
          f'| drafting: steps per answer token | {steps / max(toks, 1):.2f} ({steps} steps, {toks} tokens) |',
-         f'| drafting: answers equal to plain greedy | {same} of {n} |', '']
+         f'| drafting: answers equal to plain greedy | {same} of {n} |']
+    for ff in (False, True):
+        outs, secs, steps_c, toks_c = con[ff]
+        name = 'constrained, fast forward (the default)' if ff else 'constrained, one token a step'
+        L += [f'| {name}: s per request | mean {statistics.mean(secs):.3f}, p50 {statistics.median(secs):.3f} |',
+              f'| {name}: steps per answer token | {steps_c / max(toks_c, 1):.2f} ({steps_c} steps, {toks_c} tokens) |']
+    L += [f'| fast-forward answers equal to one-token-a-step ones | {ff_same} of {n} |', '']
     text = '\n'.join(L)
     print(text)
     if a.out: Path(a.out).write_text(text, encoding='utf-8')

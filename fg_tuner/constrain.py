@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['CONTROL_TEXTS', 'TOOL_CHOICES', 'DEFAULT_TOKEN_IDS', 'tools_from_prompt', 'resolve_tool_choice', 'call_grammar',
            'guidance_tokenizer', 'ToolConstraint', 'closing_path', 'budget_token', 'ToolLogitsProcessor',
-           'make_logits_processor', 'LlamaToolProcessor', 'llama_logits_processor']
+           'make_logits_processor', 'mask_scores', 'LlamaToolProcessor', 'llama_logits_processor']
 
 # %% ../nbs/43_constrain.ipynb #fd190caf
 import ctypes, functools, json, random, re, weakref
@@ -493,6 +493,19 @@ def make_logits_processor(prompts:list, # the batch's prompts, in batch order
                                max_new_tokens=max_new_tokens, threads=threads)
 
 # %% ../nbs/43_constrain.ipynb #f57b25f8
+def mask_scores(c:ToolConstraint, # the answer so far
+                words:np.ndarray, # int32 scratch of (n_vocab + 31) // 32 words
+                scores:np.ndarray, # the next token's scores (float32, changed in place)
+                remaining:int|None=None) -> np.ndarray: # tokens left in the budget, this one included (None: no budget)
+    "`scores` with every token the constraint refuses at -inf; near the budget, only the token `budget_token` forces."
+    c.fill_mask(words)
+    bits = np.unpackbits(words.view(np.uint8), bitorder='little')[:min(len(scores), c.n_vocab)]
+    np.copyto(scores[:len(bits)], -np.inf, where=bits == 0)
+    scores[len(bits):] = -np.inf
+    t = budget_token(c, remaining, int(np.argmax(scores)))
+    if t is not None: scores[:] = -np.inf; scores[t] = 0.0
+    return scores
+
 class LlamaToolProcessor:
     "A llama-cpp-python logits processor that keeps one answer inside a `ToolConstraint`."
     def __init__(self, constraint:ToolConstraint, max_new_tokens:int|None=None):
@@ -504,14 +517,7 @@ class LlamaToolProcessor:
         if self.start is None: self.start = n
         elif not self.c.done: self.c.advance(int(input_ids[-1]))
         if self.c.done: return scores
-        self.c.fill_mask(self.words)
-        bits = np.unpackbits(self.words.view(np.uint8), bitorder='little')[:min(len(scores), self.c.n_vocab)]
-        np.copyto(scores[:len(bits)], -np.inf, where=bits == 0)
-        scores[len(bits):] = -np.inf
-        if self.max_new_tokens is not None:
-            t = budget_token(self.c, self.max_new_tokens - (n - self.start), int(np.argmax(scores)))
-            if t is not None: scores[:] = -np.inf; scores[t] = 0.0
-        return scores
+        return mask_scores(self.c, self.words, scores, None if self.max_new_tokens is None else self.max_new_tokens - (n - self.start))
 
 def llama_logits_processor(llm, # a `llama_cpp.Llama` with a FunctionGemma vocabulary
                            prompt:str, # the rendered prompt (its declarations are the tools)

@@ -5,6 +5,7 @@
 # %% ../nbs/45_generate.ipynb #621943bb
 from __future__ import annotations
 import os
+import numpy as np
 from pathlib import Path
 from fastcore.basics import patch
 from .errors import DataError, ModelLoadError
@@ -12,7 +13,7 @@ from .config import EvalConfig
 from .formatter import STOP_SEQUENCES, developer_turn
 from .models import load_model, load_tokenizer_for, resolve_engine, stop_token_ids
 from .runs import model_kind, base_model_of
-from .constrain import ToolConstraint, ToolLogitsProcessor, llama_logits_processor
+from .constrain import ToolConstraint, ToolLogitsProcessor, mask_scores
 
 # %% auto #0
 __all__ = ['SHARED_PREFIX_ATTENTION', 'cut_at_stop', 'common_prefix', 'attention_masks', 'shared_prefix_attention', 'StaticKV',
@@ -348,11 +349,14 @@ class GGUFGenerator:
                  n_threads:int|None=None, # CPU threads (default: all cores)
                  max_new_tokens:int=EvalConfig.max_new_tokens, # generation budget per prompt
                  constrain:bool=EvalConfig.constrain, # only well-formed calls to declared tools (`fg_tuner.constrain`)
-                 tool_choice=EvalConfig.tool_choice, **kwargs): # auto | required | none | a tool name
+                 tool_choice=EvalConfig.tool_choice, # auto | required | none | a tool name
+                 fast_forward:bool=True, # constrained: tokens the grammar forces join the step of the token before them
+                 **kwargs):
         try: import llama_cpp
         except ImportError: raise ModelLoadError('GGUF evaluation needs llama-cpp-python: pip install "fg_tuner[export]"') from None
         self.path, self.name, self.max_new_tokens = Path(path), str(path), max_new_tokens
-        self.constrain, self.tool_choice = constrain, tool_choice
+        self.constrain, self.tool_choice, self.fast_forward = constrain, tool_choice, fast_forward
+        self.steps = self.tokens = 0   # decoding steps (model evaluations after the prompt) and answer tokens of the last `generate`
         if not self.path.is_file(): raise ModelLoadError(f'{path}: GGUF file not found')
         try: self.llm = llama_cpp.Llama(str(self.path), n_ctx=n_ctx, n_threads=n_threads or os.cpu_count(), verbose=False)
         except ValueError as e: raise ModelLoadError(f'{path}: llama.cpp cannot load it ({e})') from None
@@ -374,19 +378,53 @@ class GGUFGenerator:
         if len(toks) + self.max_new_tokens > self.llm.n_ctx():
             raise DataError(f'{self.path.name}: a prompt of {len(toks)} tokens + {self.max_new_tokens} new tokens exceeds '
                             f'the context window n_ctx={self.llm.n_ctx()}: pass a larger --n-ctx')
-        ids, lp = [], None
-        if self.constrain:
-            lp = [llama_logits_processor(self.llm, prompt, self.tool_choice if tool_choice is None else tool_choice, max_new_tokens=self.max_new_tokens)]
-        for t in self.llm.generate(toks, top_k=1, top_p=1.0, min_p=0.0, temp=0.0, repeat_penalty=1.0, logits_processor=lp):
-            if t in self.stop_ids or len(ids) >= self.max_new_tokens: break
-            ids.append(t)
+        if self.constrain: ids = self._constrained(toks, ToolConstraint.for_prompt(prompt, self.llm, self.tool_choice if tool_choice is None else tool_choice))
+        else:
+            ids = []
+            for t in self.llm.generate(toks, top_k=1, top_p=1.0, min_p=0.0, temp=0.0, repeat_penalty=1.0):
+                if t in self.stop_ids or len(ids) >= self.max_new_tokens: break
+                ids.append(t); self.steps += 1
+            self.tokens += len(ids)
         return cut_at_stop(self.llm.detokenize(ids, special=True).decode('utf-8', errors='replace'))
+
+    def _eval_prompt(self, toks:list):
+        "Evaluate `toks` after the longest prefix llama.cpp still holds (the shared declarations), as `Llama.generate` does."
+        llm, m = self.llm, min(self.llm.n_tokens, len(toks) - 1)
+        diff = np.flatnonzero(llm.input_ids[:m] != np.asarray(toks[:m]))
+        llm.n_tokens = int(diff[0]) if len(diff) else m
+        llm.eval(toks[llm.n_tokens:])
+
+    def _constrained(self, toks:list, c:ToolConstraint) -> list:
+        "Greedy token ids inside constraint `c`; with `fast_forward`, the tokens the grammar forces next are fed with the chosen one in a single step."
+        import llama_cpp
+        llm, budget, V = self.llm, self.max_new_tokens, self.llm.n_vocab()
+        words = np.zeros((c.n_vocab + 31) // 32, dtype=np.int32)
+        self._eval_prompt(toks)
+        out = []
+        while len(out) < budget and not c.done:
+            scores = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1), shape=(V,)).copy()
+            t = int(np.argmax(mask_scores(c, words, scores, budget - len(out))))
+            c.advance(t)
+            if t in self.stop_ids: break
+            out.append(t); step = [t]
+            if self.fast_forward and not c.done:
+                for f in c.matcher.compute_ff_tokens():
+                    left = budget - len(out)   # near the budget, only along the way out `budget_token` keeps
+                    if left <= 0 or (left <= c.window and not (c.route and c.route[0] == f)): break
+                    c.advance(f)
+                    if f in self.stop_ids: break
+                    out.append(f); step.append(f)
+            if c.done or len(out) >= budget: break
+            llm.eval(step); self.steps += 1
+        self.tokens += len(out)
+        return out
 
     def generate(self, prompts:list, tool_choice=None) -> list: # `tool_choice`: None, one value, or one per row
         "Greedy completions of `prompts`, one at a time (the shared prefix stays cached)."
         prompts = list(prompts)
         choices = tool_choice if isinstance(tool_choice, list) else [tool_choice] * len(prompts)
         order = sorted(range(len(prompts)), key=lambda i: prompts[i])
+        self.steps = self.tokens = 0
         out = [None] * len(prompts)
         for i in order: out[i] = self._one(prompts[i], choices[i])
         return out
@@ -395,10 +433,10 @@ class GGUFGenerator:
 def load_generator(path, # .gguf file, adapter folder, run folder or merged model folder
                    batch_size:int|None=EvalConfig.batch_size, # transformers batch size (None: by device)
                    max_new_tokens:int=EvalConfig.max_new_tokens, # generation budget per row
-                   **kwargs): # passed to the backend (`engine`, `dtype`, `n_ctx`, `n_threads`, `constrain`, `tool_choice`, `shared_prefix`)
+                   **kwargs): # passed to the backend (`engine`, `dtype`, `n_ctx`, `n_threads`, `constrain`, `tool_choice`, `fast_forward`, `shared_prefix`)
     "The right backend for `path`: `GGUFGenerator` for .gguf, else `HFGenerator`."
     kind, p = model_kind(path)
     if kind == 'gguf':
-        return GGUFGenerator(p, max_new_tokens=max_new_tokens, **{k: v for k, v in kwargs.items() if k in ('n_ctx', 'n_threads', 'constrain', 'tool_choice')})
+        return GGUFGenerator(p, max_new_tokens=max_new_tokens, **{k: v for k, v in kwargs.items() if k in ('n_ctx', 'n_threads', 'constrain', 'tool_choice', 'fast_forward')})
     return HFGenerator.load(path, batch_size=batch_size, max_new_tokens=max_new_tokens,
                             **{k: v for k, v in kwargs.items() if k in ('engine', 'dtype', 'max_seq_length', 'constrain', 'tool_choice', 'shared_prefix')})
