@@ -55,11 +55,7 @@ class Drafting:
     def answer(self, prompt:str, user_tokens:int=60) -> tuple:
         llm, stop, budget = self.llm, self.g.stop_ids, self.g.max_new_tokens
         toks = llm.tokenize(prompt.encode('utf-8'), add_bos=False, special=True)
-        m, k = min(llm.n_tokens, len(toks) - 1), 0
-        cached = llm.input_ids[:m].tolist()
-        while k < m and cached[k] == toks[k]: k += 1
-        llm.n_tokens = k
-        self.feed(toks[k:], False)
+        self.g._eval_prompt(toks)   # after the cached prefix, as the generator does
         src = toks[-user_tokens:-5]   # the request (the prompt ends with its user turn and the model-turn opener)
         out, steps, last = [], 0, self.logits(-1).copy()
         while len(out) < budget:

@@ -358,7 +358,8 @@ class GGUFGenerator:
         self.constrain, self.tool_choice, self.fast_forward = constrain, tool_choice, fast_forward
         self.steps = self.tokens = 0   # decoding steps (model evaluations after the prompt) and answer tokens of the last `generate`
         if not self.path.is_file(): raise ModelLoadError(f'{path}: GGUF file not found')
-        try: self.llm = llama_cpp.Llama(str(self.path), n_ctx=n_ctx, n_threads=n_threads or os.cpu_count(), verbose=False)
+        n = n_threads or os.cpu_count()   # for one token and for batches (the prompt, forced tokens) alike
+        try: self.llm = llama_cpp.Llama(str(self.path), n_ctx=n_ctx, n_threads=n, n_threads_batch=n, verbose=False)
         except ValueError as e: raise ModelLoadError(f'{path}: llama.cpp cannot load it ({e})') from None
         self.stop_ids = set()
         for s in STOP_SEQUENCES:
