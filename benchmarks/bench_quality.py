@@ -51,12 +51,17 @@ CONFIGS = {
     'shuffle': ['data.shuffle_tools=true'],
     'noshuffle': ['data.shuffle_tools=false'],
     'rename': ['data.rename_tools=0.3'],
+    'nocall0': ['data.no_call_share=0'],
 }
 """Named configs: `fg-tuner train` overrides (`data.*` ones go to `fg-tuner convert` of the training set). `rename`: 30% of the training rows declare and call made-up tool names
 (`fg_tuner.dataset.rename_declarations`). `augment`: up to
 3 more training rows per train row, with the argument values the request spells out swapped for other values of the
 same argument (`fg_tuner.dataset.augment_train`); the test rows are never touched, and augmented rows whose request
-equals a request of the dataset's test sets are dropped from the training file (counted in the row's data)."""
+equals a request of the dataset's test sets are dropped from the training file (counted in the row's data). `nocall0`:
+the out-of-scope training rows as read, as before the recipe repeated them up to 20% of the rows (`fg_tuner.recipe.repeat_no_call`)."""
+TRAIN_DATA_KEYS = ('data.val_size', 'data.no_call_share')
+"`data.*` keys the trainer's recipe reads (`fg-tuner train` gets them, not `fg-tuner convert`)."
+def is_convert_override(o:str) -> bool: return o.startswith('data.') and not o.startswith(tuple(k + '=' for k in TRAIN_DATA_KEYS))
 def config_overrides(name:str) -> list:
     "A config's overrides; `NAME@seedN` is config NAME trained with `training.seed=N` (same data, same splits): a repeat that shows the spread."
     base, _, seed = name.partition('@seed')
@@ -78,6 +83,7 @@ MATRICES = {
     'sweep3': 'default@seed1,noshuffle@seed1,lora,lora@seed1:hr_routing,clinc150; default,rename:sgd_router,sgd_unseen; rename,distractors,augment:hr_routing,clinc150; lora:sgd_router,sgd_unseen',
     'sweep4': 'default,rename:sgd_router,sgd_unseen; rename,default@seed1,noshuffle@seed1:hr_routing,clinc150; distractors,augment,lora:hr_routing,clinc150',
     'sweep5': 'default,rename:sgd_router,sgd_unseen; noshuffle@seed1:hr_routing,clinc150; default@seed1:hr_routing; distractors,augment,lora:hr_routing,clinc150',
+    'sweep6': 'default,rename:sgd_router,sgd_unseen; default:hr_routing,clinc150; nocall0@seed1,default@seed1:hr_routing,clinc150',
 }
 """Named `--matrix` presets: `configs:datasets` pairs, run in this order (`gpu12` is the first GPU sweep, about 12 minutes by the --plan
 estimate; `sweep1` the next one: the five changes to the default most likely to matter, on the two datasets that train fastest,
@@ -85,7 +91,7 @@ about 35 GPU minutes one after the other, less with `--parallel 4`: its first ei
 `sweep2` the one after `data.shuffle_tools` became the default: the new default against the old, LoRA, distractors and
 augmentation, and SGD; `sweep3` what GPU session 5 left of it, with the default, `noshuffle` and `lora` trained
 with a second seed first, since two runs of one config differed by up to 10.7 points; then `rename`, 30% of the
-training rows with made-up tool names, on SGD's unseen services first); `sweep4` the same, the two long SGD trainings first so that they run beside the rest, and `rename` before the seed repeats; `sweep5` what session 6 left: the two SGD trainings, which five trainings at once on one GPU had slowed past the limit (run it with `--parallel 3` or less), then the seed repeats it did not finish. Under the recipe's default (full fine-tuning for a 270M model)
+training rows with made-up tool names, on SGD's unseen services first); `sweep4` the same, the two long SGD trainings first so that they run beside the rest, and `rename` before the seed repeats; `sweep5` what session 6 left: the two SGD trainings, which five trainings at once on one GPU had slowed past the limit (run it with `--parallel 3` or less), then the seed repeats it did not finish; `sweep6` the same SGD trainings beside the default after the recipe began repeating out-of-scope rows (`data.no_call_share`), then `nocall0` and seed repeats. Under the recipe's default (full fine-tuning for a 270M model)
 the LoRA-only configs name `training.method=lora` or a LoRA rank, which makes the recipe choose LoRA."""
 TEST_AS_IS, TEST_SHUFFLED = 'as is', 'shuffled'
 TEST_CONVERT = ['data.shuffle_tools=false', 'data.rename_tools=0']
@@ -241,7 +247,7 @@ class Bench:
 
     def train_data(self, ds:dict, cfg_over:list, members=()) -> dict:
         "The training set of `ds` for a config: a folder holding only train.jsonl (no test rows to evaluate during training)."
-        data_over = [o for o in cfg_over if o.startswith('data.')]
+        data_over = [o for o in cfg_over if is_convert_override(o)]
         if any(o.startswith('data.distractors=') and o.split('=', 1)[1] not in ('0', '') for o in data_over) and \
            not any(o.startswith('data.distractor_tools=') for o in data_over):
             data_over.append(f"data.distractor_tools={ds['pool_train']}")
@@ -315,7 +321,7 @@ class Bench:
         run_name = f"{ds['train_id']}__{config}"
         over = [f"data.input={td['train_dir']/'train.jsonl'}", f'model.name_or_path={self.a.model}', f'model.max_seq_length={msl}',
                 f'training.engine={self.a.engine}', f"training.output_dir={self.work/'runs'}"]
-        over += BASE_OVERRIDES + list(self.a.smoke_overrides) + list(self.a.set) + [o for o in config_overrides(config) if not o.startswith('data.')]
+        over += BASE_OVERRIDES + list(self.a.smoke_overrides) + list(self.a.set) + [o for o in config_overrides(config) if not is_convert_override(o)]
         run_name += '-' + sha(over, 8)
         return ['train', f'training.run_name={run_name}'] + over, self.work/'runs'/run_name, msl
 
@@ -418,14 +424,15 @@ class Bench:
 
 # -- the run ---------------------------------------------------------------------------------------------------
 
-CHANGED_DEFAULTS = ['data.shuffle_tools']
+CHANGED_DEFAULTS = ['data.shuffle_tools', 'recipe.no_call_share']
 "Config defaults that changed after rows were measured: their values are part of a row's setup, so a row measured under the old default is neither skipped as done nor reported with the new one."
 
 def current_defaults() -> dict:
     "The values of `CHANGED_DEFAULTS` in this checkout's config schema."
     from fg_tuner.config import load_config
+    from fg_tuner.recipe import RECIPE
     cfg = load_config('base_config', [])
-    return {k: getattr(getattr(cfg, k.split('.')[0]), k.split('.')[1]) for k in CHANGED_DEFAULTS}
+    return {k: getattr(RECIPE if k.startswith('recipe.') else getattr(cfg, k.split('.')[0]), k.split('.')[1]) for k in CHANGED_DEFAULTS}
 
 def setup_of(a) -> dict:
     "What the rows' numbers depend on besides dataset and config (the skip key and the report's sections)."

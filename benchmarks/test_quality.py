@@ -172,6 +172,13 @@ def test_in_scope_tool_accuracy():
     want = f"{bq.fmt_pct(m0['tool_accuracy'])} ({bq.fmt_pct(bq.in_scope_tool_accuracy(m0))})"
     assert any(l.startswith('| clinc150 |') and f'| {want} |' in l for l in md.splitlines()), (want, md[:3000])
 
+def test_nocall_config():
+    "`nocall0` turns the recipe's out-of-scope repetition off in training (its key goes to train, not convert); the default is part of a row's setup."
+    assert bq.CONFIGS['nocall0'] == ['data.no_call_share=0']
+    assert not bq.is_convert_override('data.no_call_share=0') and not bq.is_convert_override('data.val_size=0')
+    assert bq.is_convert_override('data.augment=3') and bq.is_convert_override('data.no_call_markers=[x]') and not bq.is_convert_override('training.seed=1')
+    assert bq.current_defaults() == {'data.shuffle_tools': True, 'recipe.no_call_share': 0.2}
+
 def test_shared_absent_skips():
     a = bq.parse(['--shared', '/nonexistent/datasets', '--work', str(_tmp()), '--datasets', 'sgd_router,clinc150,hr_routing'])
     specs, skipped = bq.prepare_datasets(a, ['sgd_router', 'clinc150', 'hr_routing'])

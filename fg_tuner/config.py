@@ -69,6 +69,7 @@ class DataConfig:
     processed_dir: str = 'data/processed' # converted datasets go to PROCESSED_DIR/<input name>/
     test_size: float = 0.2 # fraction of each tool's rows held out (every tool with >= 2 rows gets one)
     val_size: Optional[float] = None # fraction of the training rows kept for validation during training (0 = none); None = recipe (~10%, capped)
+    no_call_share: Optional[float] = None # out-of-scope (no-call) rows repeated during training up to this share of the training rows (0 = as read); None = recipe (20%, each row at most 4 times)
     seed: int = 42 # split, validation split and distractor sampling
     distractors: int = 0 # unrelated tool declarations added to each prompt (0 = declare exactly the tools)
     distractor_tools: Optional[str] = None # tools file to draw distractors from; None = a built-in generic pool
@@ -173,7 +174,7 @@ _RANGES = { # key: (low, high, low inclusive, high inclusive); None = unbounded
     'model.max_seq_length': (1, None, True, True), 'lora.r': (1, None, True, True), 'lora.alpha': (1, None, True, True),
     'lora.dropout': (0, 1, True, False), 'data.test_size': (0, 1, True, False), 'data.distractors': (0, None, True, True),
     'data.augment': (0, None, True, True), 'data.rename_tools': (0, 1, True, True), 'data.max_cell_chars': (1, None, True, True), 'data.header_search_rows': (1, None, True, True),
-    'training.pad_to_multiple_of': (1, None, True, True), 'data.val_size': (0, 1, True, False), 'training.eval_steps': (1, None, True, True),
+    'training.pad_to_multiple_of': (1, None, True, True), 'data.val_size': (0, 1, True, False), 'data.no_call_share': (0, 1, True, False), 'training.eval_steps': (1, None, True, True),
     'training.num_train_epochs': (0, None, False, True), 'training.per_device_train_batch_size': (1, None, True, True),
     'training.gradient_accumulation_steps': (1, None, True, True), 'training.learning_rate': (0, None, False, True),
     'training.warmup_ratio': (0, 1, True, True), 'eval.batch_size': (1, None, True, True), 'eval.max_new_tokens': (1, None, True, True),

@@ -15,8 +15,8 @@ from .evaluate import expected_calls, argument_pairs
 
 # %% auto #0
 __all__ = ['RECIPE', 'RECIPE_KEYS', 'EXPLICIT', 'Recipe', 'is_explicit', 'check_resolved', 'data_profile', 'count_parameters',
-           'Choice', 'tool_key', 'validation_split', 'choose_method', 'choose_batch', 'choose_length', 'choose_lr',
-           'choose_lora', 'choose_warmup', 'choose_eval_steps', 'choose', 'apply_recipe', 'recipe_record',
+           'Choice', 'tool_key', 'validation_split', 'repeat_no_call', 'choose_method', 'choose_batch', 'choose_length',
+           'choose_lr', 'choose_lora', 'choose_warmup', 'choose_eval_steps', 'choose', 'apply_recipe', 'recipe_record',
            'format_recipe', 'RunPlan', 'plan_run']
 
 # %% ../nbs/62_recipe.ipynb #beeb08e7
@@ -49,12 +49,14 @@ class Recipe:
     val_evals: int = 5 # validation evaluations per run (the last at the final step) ...
     val_min_eval_steps: int = 10 # ... at least this many steps apart
     val_batch: int = 64 # validation rows generated together
+    no_call_share: float = 0.2 # out-of-scope rows repeated up to this share of the training rows ...
+    no_call_max_repeat: float = 4.0 # ... each at most this many times in all (few out-of-scope rows are not learnt from 50 copies)
 
 RECIPE = Recipe()
 "The recipe `fg-tuner train` uses."
 
 # %% ../nbs/62_recipe.ipynb #81b1bacb
-RECIPE_KEYS = ('data.val_size', 'training.method', 'training.per_device_train_batch_size', 'training.gradient_accumulation_steps',
+RECIPE_KEYS = ('data.val_size', 'data.no_call_share', 'training.method', 'training.per_device_train_batch_size', 'training.gradient_accumulation_steps',
                'training.num_train_epochs', 'training.learning_rate', 'lora.r', 'lora.alpha', 'training.warmup_ratio', 'training.eval_steps')
 "The config keys the recipe fills in when they are not set."
 
@@ -154,6 +156,27 @@ def validation_split(rows:list, # training rows
                                            'no validation split, the last checkpoint is kept')
     return train, val, Choice(frac, f'{len(val)} of {len(rows)} training rows ({recipe.val_fraction:.0%}, at most ~{recipe.val_max_rows}, '
                                     f'tools with {recipe.val_min_tool_rows}+ rows, stratified by tool, seed {seed}) to pick the best checkpoint')
+
+# %% ../nbs/62_recipe.ipynb #nc0a1b02
+def repeat_no_call(rows:list, # training rows (after the validation split)
+                   share:float|None=None, # `data.no_call_share`: the share wanted, 0 (rows as read) or None (the recipe's)
+                   seed=42, # `data.seed`
+                   recipe:Recipe=RECIPE) -> tuple:
+    "`(training rows, Choice)`: the out-of-scope rows repeated up to `share` of the rows, each at most `recipe.no_call_max_repeat` times."
+    explicit = share is not None
+    target, tag = (float(share) if explicit else recipe.no_call_share), (f'{EXPLICIT}: ' if explicit else '')
+    oos = [r for r in rows if tool_key(r) is None]
+    n, k = len(rows), len(oos)
+    if not k: return list(rows), Choice(target if explicit else None, f'{tag}no out-of-scope rows to repeat', explicit)
+    if target <= k / n: return list(rows), Choice(target, f'{tag}{k} out-of-scope rows are {k / n:.0%} of {n} training rows, '
+                                                          f'at least {target:.0%}: used as read', explicit)
+    want, cap = math.ceil(target * (n - k) / (1 - target)), math.floor(recipe.no_call_max_repeat * k)
+    m = min(want, cap)
+    whole, extra = divmod(m, k)
+    added = [dict(r) for _ in range(whole - 1) for r in oos] + [dict(r) for r in random.Random(f'{seed}/no_call').sample(oos, extra)]
+    capped = f' (capped: each row at most {recipe.no_call_max_repeat:g} times)' if m < want else ''
+    return list(rows) + added, Choice(target, f'{tag}{k} out-of-scope rows of {n} ({k / n:.0%}) repeated to {m} '
+                                              f'({m / (n - k + m):.0%} of {n - k + m}; {target:.0%} wanted){capped}', explicit)
 
 # %% ../nbs/62_recipe.ipynb #4094d082
 def _pow2(x:float, how=round) -> int: return 2 ** int(how(math.log2(max(x, 1))))
@@ -259,10 +282,13 @@ def choose(cfg, # the run's config (recipe keys None/auto where the recipe decid
            world_size:int=1, # training processes
            val_rows:int=0, # validation rows (0: no validation split)
            val_choice:Choice|None=None, # the `data.val_size` decision (`validation_split`)
+           no_call_choice:Choice|None=None, # the `data.no_call_share` decision (`repeat_no_call`)
            recipe:Recipe=RECIPE) -> dict:
     "`{key: Choice}` for every recipe key, in decision order, plus `plan.global_batch`, `plan.steps`, `plan.evaluations`."
     out = {'data.val_size': val_choice or (Choice(float(cfg.data.val_size), EXPLICIT, True) if is_explicit(cfg, 'data.val_size')
                                            else Choice(0.0, 'no validation split'))}
+    out['data.no_call_share'] = no_call_choice or (Choice(float(cfg.data.no_call_share), EXPLICIT, True) if is_explicit(cfg, 'data.no_call_share')
+                                                   else Choice(None, 'out-of-scope rows as read'))
     out['training.method'] = m = choose_method(cfg, n_params, recipe)
     pd, acc, batch = choose_batch(cfg, profile, world_size, recipe)
     out['training.per_device_train_batch_size'], out['training.gradient_accumulation_steps'] = pd, acc
@@ -312,8 +338,9 @@ def plan_run(cfg, # the run's config
              n_params:int|None=None, # model parameters (`count_parameters`)
              world_size:int=1, # training processes
              recipe:Recipe=RECIPE) -> RunPlan:
-    "Carve the validation split, profile the training rows, choose every unset recipe key and resolve the config."
+    "Carve the validation split, repeat out-of-scope rows, profile the training rows, choose every unset recipe key and resolve the config."
     train, val, vc = validation_split(rows, cfg.data.val_size, int(cfg.data.seed), recipe)
+    train, nc = repeat_no_call(train, cfg.data.no_call_share, cfg.data.seed, recipe)
     profile = data_profile(train, tokenizer, seed=int(cfg.data.seed))
-    choices = choose(cfg, profile, n_params, world_size, len(val), vc, recipe)
+    choices = choose(cfg, profile, n_params, world_size, len(val), vc, nc, recipe)
     return RunPlan(apply_recipe(cfg, choices), train, val, choices, profile)
