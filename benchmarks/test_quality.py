@@ -179,6 +179,22 @@ def test_nocall_config():
     assert bq.is_convert_override('data.augment=3') and bq.is_convert_override('data.no_call_markers=[x]') and not bq.is_convert_override('training.seed=1')
     assert bq.current_defaults() == {'data.shuffle_tools': True, 'recipe.no_call_share': 0.2}
 
+def test_rescore_eval():
+    "rescore_eval scores each split of one eval call's predictions as bench_quality does; counts that do not add up are refused."
+    import rescore_eval as re_
+    d = _tmp()
+    call = lambda n, ok: {'request': 'r', 'expected': [{'name': n, 'arguments': {'a': 1}}], 'output': '',
+                          'predicted': [{'name': n, 'arguments': {'a': 1 if ok else 2}}], 'error': None, 'exact': ok}
+    oos = {'request': 'r', 'expected': [], 'predicted': [], 'output': 'no', 'error': None, 'exact': True}
+    rows = [call('f', True), call('f', False), oos, call('g', True)]
+    (d/'p.jsonl').write_text(''.join(json.dumps(r) + '\n' for r in rows))
+    got = re_.rescore(d/'p.jsonl', [('a', 3), ('b', 1)])
+    assert [(n, m['n'], m['exact_accuracy'], m['tool_accuracy'], m['out_of_scope']['n']) for n, m in got] == [('a', 3, 2 / 3, 1.0, 1), ('b', 1, 1.0, 1.0, 0)], got
+    md = re_.table(got)
+    assert '| a | 3 | 100.0% (100.0%) | 66.7% |' in md and '100.0% of 1' in md and '| b | 1 | 100.0% | 100.0% |' in md, md
+    try: re_.rescore(d/'p.jsonl', [('a', 3)]); raise AssertionError('expected a refusal')
+    except SystemExit as e: assert 'add up to 3' in str(e)
+
 def test_shared_absent_skips():
     a = bq.parse(['--shared', '/nonexistent/datasets', '--work', str(_tmp()), '--datasets', 'sgd_router,clinc150,hr_routing'])
     specs, skipped = bq.prepare_datasets(a, ['sgd_router', 'clinc150', 'hr_routing'])

@@ -16,8 +16,9 @@ from .runs import model_kind, base_model_of
 from .constrain import ToolConstraint, ToolLogitsProcessor, mask_scores
 
 # %% auto #0
-__all__ = ['SHARED_PREFIX_ATTENTION', 'cut_at_stop', 'common_prefix', 'attention_masks', 'shared_prefix_attention', 'StaticKV',
-           'decode_shared', 'HFGenerator', 'tokenize_prompts', 'GGUFGenerator', 'load_generator']
+__all__ = ['SHARED_PREFIX_ATTENTION', 'PREFILL_SCORE_BYTES', 'cut_at_stop', 'common_prefix', 'attention_masks',
+           'shared_prefix_attention', 'StaticKV', 'prefill_rows', 'decode_shared', 'HFGenerator', 'tokenize_prompts',
+           'GGUFGenerator', 'load_generator']
 
 # %% ../nbs/45_generate.ipynb #8c47b4c7
 def cut_at_stop(text:str, stops=STOP_SEQUENCES) -> str:
@@ -114,16 +115,18 @@ def _register_attention():
 # %% ../nbs/45_generate.ipynb #9b7b5f92
 class StaticKV:
     "Fixed-size key/value buffers per layer, written in place at positions `idx` (a device tensor): a cache for CUDA graphs."
-    def __init__(self, rows:int, length:int): self.rows, self.length, self.keys, self.values, self.idx = rows, length, {}, {}, None
+    def __init__(self, rows:int, length:int):
+        self.rows, self.length, self.keys, self.values, self.idx = rows, length, {}, {}, None
+        self.sel = slice(None)   # the rows a forward covers (the prompt's forward runs in row chunks)
     def update(self, key_states, value_states, layer_idx:int, *args, **kwargs):
-        "Write this step's keys/values at `idx` and return the whole buffers (attention masks hide what is not written)."
+        "Write this step's keys/values at `idx` in the rows `sel` and return those rows' buffers (attention masks hide what is not written)."
         if layer_idx not in self.keys:
             b, h, _, d = key_states.shape
             self.keys[layer_idx] = key_states.new_zeros(self.rows, h, self.length, d)
             self.values[layer_idx] = value_states.new_zeros(self.rows, h, self.length, value_states.shape[-1])
-        self.keys[layer_idx].index_copy_(2, self.idx, key_states)
-        self.values[layer_idx].index_copy_(2, self.idx, value_states)
-        return self.keys[layer_idx], self.values[layer_idx]
+        k, v = self.keys[layer_idx][self.sel], self.values[layer_idx][self.sel]
+        k.index_copy_(2, self.idx, key_states); v.index_copy_(2, self.idx, value_states)
+        return k, v
     def get_seq_length(self, layer_idx:int=0) -> int: return 0   # positions are always given explicitly
 
 # %% ../nbs/45_generate.ipynb #f0c549d2
@@ -147,6 +150,14 @@ def _graph_step(core, st:dict):
     except Exception as e:                                            # eager from here on, and say why once
         print(f'note: decoding without CUDA graphs ({type(e).__name__}: {str(e).splitlines()[0][:120]})')
         return None
+
+# %% ../nbs/45_generate.ipynb #pf1c0a01
+PREFILL_SCORE_BYTES = 2 ** 31
+"The most bytes one layer's attention scores (float32) may take in the prompts' forward: rows beyond it run in further chunks."
+
+def prefill_rows(config, suffix:int, keys:int) -> int:
+    "Rows whose prompt forward fits `PREFILL_SCORE_BYTES`: each row's scores are heads x suffix x keys floats."
+    return max(1, PREFILL_SCORE_BYTES // (config.num_attention_heads * suffix * keys * 4))
 
 # %% ../nbs/45_generate.ipynb #e7cf7649
 def decode_shared(model, # a causal LM (PEFT-wrapped or not) in eval mode
@@ -180,7 +191,11 @@ def decode_shared(model, # a causal LM (PEFT-wrapped or not) in eval mode
         real = torch.arange(S, device=dev)[None] < torch.tensor(lens, device=dev)[:, None]
         qpos = torch.where(real, Lp + torch.arange(S, device=dev)[None], Lp + S)   # padding queries see everything real
         kpos[:, Lp:Lp + S], kvalid[:, Lp:Lp + S], cache.idx = qpos, real, torch.arange(S, device=dev)
-        h = _step(core, ids, qpos, kpos, kvalid, cache, prefix_kv)[torch.arange(B, device=dev), torch.tensor(lens, device=dev) - 1]
+        n, last, hs = prefill_rows(cfg, S, K), torch.tensor(lens, device=dev) - 1, []
+        for a in range(0, B, n):                # the prompts' forward in row chunks: its attention scores stay within PREFILL_SCORE_BYTES
+            cache.sel = r = slice(a, a + n)
+            hs.append(_step(core, ids[r], qpos[r], kpos[r], kvalid[r], cache, prefix_kv)[torch.arange(len(ids[r]), device=dev), last[r]])
+        cache.sel, h = slice(None), torch.cat(hs)
         st = {'cache': cache, 'kpos': kpos, 'kvalid': kvalid, 'ids': torch.zeros(B, 1, dtype=torch.long, device=dev),
               'qpos': (Lp + torch.tensor(lens, device=dev))[:, None], 'live': torch.ones(B, 1, dtype=torch.bool, device=dev),
               'logits': _logits(core, h).float(), 'prefix_kv': prefix_kv, 'kidx': torch.tensor([Lp + S], device=dev)}
