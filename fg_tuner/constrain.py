@@ -13,7 +13,7 @@ import numpy as np
 import llguidance as llg
 from .errors import ConfigError, ToolSchemaError
 from .errors import CallParseError, FormatError
-from .formatter import ESC, FUNCTION_TOKENS, developer_turn, format_value, parse_calls
+from .formatter import ESC, FUNCTION_TOKENS, developer_text, format_value, parse_calls
 from .schema import Tool, parse_tools, validate_arguments
 
 # %% ../nbs/43_constrain.ipynb #4c397cd0
@@ -21,8 +21,7 @@ _DECL_START, _DECL_END = '<start_function_declaration>', '<end_function_declarat
 
 def tools_from_prompt(prompt:str) -> list:
     "The `Tool`s a rendered FunctionGemma prompt declares in its developer turn, in prompt order (`[]` if none)."
-    if (span := developer_turn(prompt)) is None: return []
-    dev = prompt[slice(*span)].removesuffix('<end_of_turn>')
+    if not (dev := developer_text(prompt)): return []
     as_calls = dev.replace(_DECL_START + 'declaration:', '<start_function_call>call:').replace(_DECL_END, '<end_function_call>')
     try: decls = parse_calls(as_calls)
     except CallParseError as e: raise ToolSchemaError(f'prompt: malformed function declaration: {e}') from None
@@ -303,9 +302,8 @@ class ToolConstraint:
                    ids:dict|None=None, # control-token ids (default: read from the tokenizer)
                    window:int=64): # how close to the token budget the closing check starts
         "A constraint for the answer to `prompt`, by exactly the tools the prompt declares."
-        span = developer_turn(prompt)
         ids = ids or _token_ids(tokenizer)
-        g = _prompt_grammar(prompt[slice(*span)].removesuffix('<end_of_turn>') if span else '', json.dumps(tool_choice), key_order, parallel, tuple(sorted(ids.items())))
+        g = _prompt_grammar(developer_text(prompt), json.dumps(tool_choice), key_order, parallel, tuple(sorted(ids.items())))
         return cls(_matcher(g, guidance_tokenizer(tokenizer)).deep_copy(), guidance_tokenizer(tokenizer), ids, window)
 
     @classmethod

@@ -6,8 +6,8 @@
 __all__ = ['FUNCTION_TOKENS', 'FUNCTION_TOKEN_IDS', 'TOKEN_IDS', 'ESC', 'BOS', 'TRIGGER', 'STOP_SEQUENCES', 'DEFAULT_REFUSAL',
            'OLLAMA_TRIGGER', 'CHAT_STYLES', 'DEVELOPER_OPEN', 'check_style', 'format_value', 'format_declaration',
            'format_declarations', 'format_call', 'format_calls', 'format_response', 'format_prompt', 'developer_turn',
-           'format_example', 'parse_calls', 'parse_calls_safe', 'chat_template', 'template_style', 'model_style',
-           'render_chat_template']
+           'developer_text', 'format_example', 'parse_calls', 'parse_calls_safe', 'chat_template', 'template_style',
+           'model_style', 'render_chat_template']
 
 # %% ../nbs/20_formatter.ipynb #df0d4e8d
 import functools, json, math, re
@@ -252,6 +252,11 @@ def developer_turn(prompt:str) -> tuple|None:
     if i < 0: return None
     j = prompt.find('<end_of_turn>', i)
     return i, (j + len('<end_of_turn>') if j >= 0 else len(prompt))
+
+def developer_text(prompt:str) -> str:
+    "The developer turn of `prompt` from its opener to its declarations' end, without the closing `<end_of_turn>` ('' if it has none)."
+    span = developer_turn(prompt)
+    return prompt[slice(*span)].removesuffix('<end_of_turn>') if span else ''
 
 # %% ../nbs/20_formatter.ipynb #fa171e91
 def format_example(tools, # declarations shown in the prompt
