@@ -18,7 +18,9 @@ shared datasets folder is absent):
 
 Robustness (for the configs in --robust-configs): the same test rows with the declarations shuffled in every
 prompt, and with --robust-distractors unrelated declarations added (from a pool disjoint from the one that the
-`distractors` config trains with). Rows are appended to --results (JSONL) as each finishes; a re-run skips the
+`distractors` config trains with). Constrained decoding (for the configs in --unconstrained-configs): the "as is"
+rows evaluated once more with `fg-tuner eval --no-constrain`, so the report shows exact calls, argument F1,
+unparseable answers and rows/s with and without the constraint. Rows are appended to --results (JSONL) as each finishes; a re-run skips the
 rows already there, so a run cut short keeps what it finished and the next call goes on from there.
 
 On the lent GPU (../shared/gpu/README.md; the public data carried in as .carry/datasets, which git ignores):
@@ -93,7 +95,7 @@ augmentation, and SGD; `sweep3` what GPU session 5 left of it, with the default,
 with a second seed first, since two runs of one config differed by up to 10.7 points; then `rename`, 30% of the
 training rows with made-up tool names, on SGD's unseen services first); `sweep4` the same, the two long SGD trainings first so that they run beside the rest, and `rename` before the seed repeats; `sweep5` what session 6 left: the two SGD trainings, which five trainings at once on one GPU had slowed past the limit (run it with `--parallel 3` or less), then the seed repeats it did not finish; `sweep6` the same SGD trainings beside the default after the recipe began repeating out-of-scope rows (`data.no_call_share`), then `nocall0` and seed repeats. Under the recipe's default (full fine-tuning for a 270M model)
 the LoRA-only configs name `training.method=lora` or a LoRA rank, which makes the recipe choose LoRA."""
-TEST_AS_IS, TEST_SHUFFLED = 'as is', 'shuffled'
+TEST_AS_IS, TEST_SHUFFLED, TEST_UNCONSTRAINED = 'as is', 'shuffled', 'as is, unconstrained'
 TEST_CONVERT = ['data.shuffle_tools=false', 'data.rename_tools=0']
 "Added to every conversion of a test file: its rows land in the converter's train.jsonl, whose declarations `data.shuffle_tools` (the default) would reorder per row and `data.rename_tools` rename; a test set lists them as the file does, as a deployment sends them."
 BASE_OVERRIDES = ['logging.wandb_mode=disabled', 'logging.sample_generations=0', 'training.save_steps=1000000']
@@ -308,6 +310,8 @@ class Bench:
             out.insert(1, (TEST_SHUFFLED, sp, {'command': f"benchmarks/quality_data.py shuffled_copy({p0.name}, seed={self.a.seed}): "
                                                           f"each prompt re-rendered by fg_tuner.formatter.format_example with its declarations in a seeded random order",
                                               'report': info0['report'], 'unchanged_order': st['unchanged_order']}))
+        if names is not None and TEST_UNCONSTRAINED in names:   # the same rows, evaluated with `fg-tuner eval --no-constrain`
+            out.append((TEST_UNCONSTRAINED, out[0][1], {**out[0][2], 'command': out[0][2]['command'] + '  (evaluated with --no-constrain)'}))
         return [t for t in out if names is None or t[0] in names]
 
     # training and evaluation ------------------------------------------------------------------------------
@@ -385,10 +389,10 @@ class Bench:
         longest = max(self.completion_tokens(td['train_dir']/'train.jsonl'))
         return int(min(128, max(32, math.ceil(1.5 * longest) + 16)))
 
-    def evaluate(self, run_dir:Path, tests:list, name:str, budget:int) -> list:
-        "One `fg-tuner eval` over all `tests` [(name, path)] (or one each with --separate-evals); a result per test."
+    def evaluate(self, run_dir:Path, tests:list, name:str, budget:int, extra=()) -> list:
+        "One `fg-tuner eval` over all `tests` [(name, path)] (or one each with --separate-evals), `extra` added to its arguments; a result per test."
         if self.a.separate_evals and len(tests) > 1:
-            return [self.evaluate(run_dir, [t], f"{name}__{t[0].replace(' ', '_').replace('+', 'p')}", budget)[0] for t in tests]
+            return [self.evaluate(run_dir, [t], f"{name}__{t[0].replace(' ', '_').replace('+', 'p').replace(',', '')}", budget, extra)[0] for t in tests]
         from fg_tuner.evaluate import compute_metrics
         spans, rows = [], []
         for test, path in tests:
@@ -397,7 +401,7 @@ class Bench:
         data = tests[0][1] if len(tests) == 1 else qd.write_jsonl(self.work/'eval_sets'/f'{name}.jsonl', rows)
         out = self.work/'eval'/name
         args = ['eval', '--model', str(run_dir), '--data', str(data), '--out', str(out), '--batch-size', str(self.a.eval_batch),
-                '--max-new-tokens', str(budget), '--engine', self.a.engine]
+                '--max-new-tokens', str(budget), '--engine', self.a.engine] + list(extra)
         secs, text = self.r.run(args, self.work/'logs'/f'{name}.eval.log')
         rep = json.loads((out/'report.json').read_text(encoding='utf-8'))
         preds = qd.read_jsonl(out/'predictions.jsonl')
@@ -440,8 +444,8 @@ def setup_of(a) -> dict:
             'max_new_tokens': a.max_new_tokens, 'eval_batch': a.eval_batch, 'robust_distractors': a.robust_distractors,
             'smoke': a.smoke, 'defaults': current_defaults()}
 
-def test_names(ds:dict, robust:bool, n_dis:int) -> list:
-    return [TEST_AS_IS] + ([TEST_SHUFFLED, distractor_name(n_dis)] if robust else [])
+def test_names(ds:dict, robust:bool, n_dis:int, unconstrained:bool=False) -> list:
+    return [TEST_AS_IS] + ([TEST_SHUFFLED, distractor_name(n_dis)] if robust else []) + ([TEST_UNCONSTRAINED] if unconstrained else [])
 
 def row_key(setup:dict, ds:dict, test:str, config:str) -> str:
     return sha({'setup': setup, 'dataset': ds['name'], 'params': ds['params'], 'test': test, 'config': config}, 16)
@@ -477,9 +481,13 @@ def train_and_eval(a, b, base:dict, label:str, tid:str, config:str, members:list
     except RuntimeError as e: return fail('training', e, todo)
     budget = b.budget(td)
     name = f"{tid}__{config}-{sha([k for *_, k in todo], 8)}"
-    try: evs = b.evaluate(Path(tr['run_dir']), [(f'{ds["name"]}/{test}', path) for ds, test, path, _, _ in todo], name, budget)
+    con = [t for t in todo if t[1] != TEST_UNCONSTRAINED]
+    unc = [t for t in todo if t[1] == TEST_UNCONSTRAINED]   # a call of its own, with --no-constrain
+    try:
+        evs = (b.evaluate(Path(tr['run_dir']), [(f'{ds["name"]}/{test}', path) for ds, test, path, _, _ in con], name, budget) if con else []) + \
+              (b.evaluate(Path(tr['run_dir']), [(f'{ds["name"]}/{test}', path) for ds, test, path, _, _ in unc], name + '__unconstrained', budget, ['--no-constrain']) if unc else [])
     except RuntimeError as e: return fail('evaluation', e, todo)
-    for (ds, test, path, tinfo, key), ev in zip(todo, evs):
+    for (ds, test, path, tinfo, key), ev in zip(con + unc, evs):
         rec = {**base, 'key': key, 'dataset': ds['name'], 'test': test, 'params': ds['params'],
                'bench_command': bench_command(a, ds['name'], config), 'metrics': ev['metrics'],
                'eval': {k: v for k, v in ev['eval'].items() if k != 'command'}, 'train': {k: v for k, v in tr.items() if k != 'command'},
@@ -512,7 +520,7 @@ def run(a) -> int:
             try:   # data for the group (CPU only): the test sets, the training set, the time estimate
                 for ds in members:
                     rb = ds['robust'] and config in a.robust_configs
-                    keys = {t: row_key(setup, ds, t, config) for t in test_names(ds, rb, a.robust_distractors)}
+                    keys = {t: row_key(setup, ds, t, config) for t in test_names(ds, rb, a.robust_distractors, config in a.unconstrained_configs)}
                     left = [t for t, k in keys.items() if k not in done]
                     if left: todo += [(ds, test, path, tinfo, keys[test]) for test, path, tinfo in b.tests(ds, rb, left)]
                 if not todo:
@@ -569,7 +577,7 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
     for r in ok: latest[r['key']] = r   # a row measured twice: the later one counts
     ok = list(latest.values())
     order = {n: i for i, n in enumerate(DATASETS)}
-    tests = lambda t: (0 if t == TEST_AS_IS else 1 if t == TEST_SHUFFLED else 2, t)
+    tests = lambda t: (0 if t == TEST_AS_IS else 1 if t == TEST_SHUFFLED else 3 if t == TEST_UNCONSTRAINED else 2, t)
     cfg_order = {n: i for i, n in enumerate(CONFIGS)}
     ok.sort(key=lambda r: (order.get(r['dataset'], 99), tests(r['test']), cfg_order.get(r['config'].partition('@seed')[0], 99), r['config']))
     setups = {}
@@ -614,7 +622,7 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
                'the accuracy columns do not depend on it.'] if any(r.get('parallel', 1) > 1 for r in rs) else []) + ['']
         # robustness: drops on the same rows
         base = {(r['dataset'], r['config']): r for r in rs if r['test'] == TEST_AS_IS}
-        rob = [r for r in rs if r['test'] != TEST_AS_IS and (r['dataset'], r['config']) in base]
+        rob = [r for r in rs if r['test'] not in (TEST_AS_IS, TEST_UNCONSTRAINED) and (r['dataset'], r['config']) in base]
         if rob:
             variants = sorted({r['test'] for r in rob}, key=tests)
             L += ['#### Robustness: the same test rows, declarations shuffled or unrelated ones added', '',
@@ -632,6 +640,20 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
                     cells.append(f"{fmt_pct(rv['metrics']['exact_accuracy'])} ({d:+.1f})")
                 if any(c != '-' for c in cells):
                     L.append(f"| {dsn} | {cfg} | {fmt_pct(r0['metrics']['exact_accuracy'])} | " + ' | '.join(cells) + ' |')
+            L.append('')
+        # constrained decoding (the default) against --no-constrain, on the same rows and training
+        unc = {(r['dataset'], r['config']): r for r in rs if r['test'] == TEST_UNCONSTRAINED and (r['dataset'], r['config']) in base}
+        if unc:
+            L += ['#### Constrained decoding against unconstrained', '',
+                  'The "as is" test rows of the same training, evaluated a second time with `fg-tuner eval --no-constrain` (its own call): '
+                  'exact calls, argument F1, unparseable answers and the call\'s generation rows/s, constrained (the default) / unconstrained.', '',
+                  '| dataset | config | exact call | arg F1 | out-of-scope declined | unparseable | eval rows/s |', '| --- | --- | --- | --- | --- | --- | --- |']
+            for (dsn, cfg), ru in unc.items():
+                m0, m1 = base[(dsn, cfg)]['metrics'], ru['metrics']
+                two = lambda f, k: f'{f(m0[k])} / {f(m1[k])}'
+                L.append(f"| {dsn} | {cfg} | {two(fmt_pct, 'exact_accuracy')} | {two(fmt_f, 'arg_f1')} | "
+                         f"{two(fmt_pct, 'oos_accuracy') if m0['oos_n'] else '-'} | {two(fmt_pct, 'unparseable_rate')} | "
+                         f"{base[(dsn, cfg)]['eval']['rows_per_s']:.1f} / {ru['eval']['rows_per_s']:.1f} |")
             L.append('')
         # repeats: NAME and NAME@seedN on the same test rows
         reps = {}
@@ -722,6 +744,7 @@ def parse(argv):
     ap.add_argument('--matrix', default=None, help="instead of --configs/--datasets: 'CONFIGS:DATASETS; ...' pairs run in order, "
                                                    f"or a preset ({', '.join(MATRICES)})")
     ap.add_argument('--robust-configs', default='default,distractors', help='configs that also get the shuffled and unrelated-declarations test sets')
+    ap.add_argument('--unconstrained-configs', default='default', help="configs whose 'as is' test set is also evaluated with `fg-tuner eval --no-constrain` ('none': no config)")
     ap.add_argument('--robust-distractors', type=int, default=6, help='unrelated declarations added to each robustness test prompt')
     ap.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='extra `fg-tuner train` overrides for every row (e.g. training.gradient_checkpointing=false)')
     ap.add_argument('--shared', default=None, help='the public datasets folder (default: ./shared/datasets, ../shared/datasets, /work/shared/datasets)')
@@ -795,6 +818,7 @@ def parse(argv):
             a.matrix += [(c, datasets(ds)) for c in configs(cs)]
     else: a.matrix = [(c, datasets(a.datasets)) for c in configs(a.configs)]
     a.robust_configs = [c.strip() for c in a.robust_configs.split(',') if c.strip()]
+    a.unconstrained_configs = [c.strip() for c in a.unconstrained_configs.split(',') if c.strip()]
     if a.max_new_tokens != 'auto' and not str(a.max_new_tokens).isdigit(): ap.error('--max-new-tokens is a number or auto')
     for o in a.set:
         if '=' not in o: ap.error(f'--set {o!r} is not key=value')

@@ -179,6 +179,24 @@ def test_nocall_config():
     assert bq.is_convert_override('data.augment=3') and bq.is_convert_override('data.no_call_markers=[x]') and not bq.is_convert_override('training.seed=1')
     assert bq.current_defaults() == {'data.shuffle_tools': True, 'recipe.no_call_share': 0.2}
 
+def test_unconstrained_test_set():
+    "`--unconstrained-configs` (default: default) adds the as-is rows evaluated with --no-constrain; the report compares the two."
+    a = bq.parse([])
+    assert a.unconstrained_configs == ['default'] and bq.parse(['--unconstrained-configs', 'none']).unconstrained_configs == ['none']
+    assert bq.test_names({}, False, 6, True) == [bq.TEST_AS_IS, bq.TEST_UNCONSTRAINED] and bq.test_names({}, True, 6) == [bq.TEST_AS_IS, bq.TEST_SHUFFLED, '+6 unrelated']
+    rows = [json.loads(l) for l in (ROOT/'benchmarks'/'quality.jsonl').read_text().splitlines() if l.strip()]
+    r0 = next(r for r in rows if r['dataset'] == 'hr_routing' and r['test'] == bq.TEST_AS_IS and 'metrics' in r)
+    ru = json.loads(json.dumps(r0)); ru['test'] = bq.TEST_UNCONSTRAINED; ru['key'] = 'u' + ru['key']
+    ru['metrics'].update(exact_accuracy=0.5, unparseable_rate=0.25); ru['eval']['rows_per_s'] = 99.0
+    d = _tmp()
+    (d/'q.jsonl').write_text(json.dumps(r0) + '\n' + json.dumps(ru) + '\n')
+    md = bq.write_report(d/'q.jsonl', d/'q.md').read_text()
+    sec = md.split('#### Constrained decoding against unconstrained')[1]
+    m0 = r0['metrics']
+    want = f"| hr_routing | {r0['config']} | {bq.fmt_pct(m0['exact_accuracy'])} / 50.0% |"
+    assert want in sec and f"{bq.fmt_pct(m0['unparseable_rate'])} / 25.0%" in sec and '/ 99.0 |' in sec, sec[:1500]
+    assert '#### Robustness' not in md   # the unconstrained row is not a robustness variant
+
 def test_rescore_eval():
     "rescore_eval scores each split of one eval call's predictions as bench_quality does; counts that do not add up are refused."
     import rescore_eval as re_
