@@ -54,13 +54,15 @@ CONFIGS = {
     'noshuffle': ['data.shuffle_tools=false'],
     'rename': ['data.rename_tools=0.3'],
     'nocall0': ['data.no_call_share=0'],
+    'early2': ['training.early_stopping_patience=2'],
 }
 """Named configs: `fg-tuner train` overrides (`data.*` ones go to `fg-tuner convert` of the training set). `rename`: 30% of the training rows declare and call made-up tool names
 (`fg_tuner.dataset.rename_declarations`). `augment`: up to
 3 more training rows per train row, with the argument values the request spells out swapped for other values of the
 same argument (`fg_tuner.dataset.augment_train`); the test rows are never touched, and augmented rows whose request
 equals a request of the dataset's test sets are dropped from the training file (counted in the row's data). `nocall0`:
-the out-of-scope training rows as read, as before the recipe repeated them up to 20% of the rows (`fg_tuner.recipe.repeat_no_call`)."""
+the out-of-scope training rows as read, as before the recipe repeated them up to 20% of the rows (`fg_tuner.recipe.repeat_no_call`).
+`early2`: training stops when two validation evaluations in a row bring no better score (`training.early_stopping_patience=2`)."""
 TRAIN_DATA_KEYS = ('data.val_size', 'data.no_call_share')
 "`data.*` keys the trainer's recipe reads (`fg-tuner train` gets them, not `fg-tuner convert`)."
 def is_convert_override(o:str) -> bool: return o.startswith('data.') and not o.startswith(tuple(k + '=' for k in TRAIN_DATA_KEYS))
@@ -86,6 +88,7 @@ MATRICES = {
     'sweep4': 'default,rename:sgd_router,sgd_unseen; rename,default@seed1,noshuffle@seed1:hr_routing,clinc150; distractors,augment,lora:hr_routing,clinc150',
     'sweep5': 'default,rename:sgd_router,sgd_unseen; noshuffle@seed1:hr_routing,clinc150; default@seed1:hr_routing; distractors,augment,lora:hr_routing,clinc150',
     'sweep6': 'default,rename:sgd_router,sgd_unseen; default:hr_routing,clinc150; nocall0@seed1,default@seed1:hr_routing,clinc150',
+    'sweep7': 'default@seed1,rename@seed1:sgd_router,sgd_unseen; default,early2:hr_routing,clinc150; early2:sgd_router,sgd_unseen; nocall0@seed1,default@seed1:hr_routing,clinc150',
 }
 """Named `--matrix` presets: `configs:datasets` pairs, run in this order (`gpu12` is the first GPU sweep, about 12 minutes by the --plan
 estimate; `sweep1` the next one: the five changes to the default most likely to matter, on the two datasets that train fastest,
@@ -93,7 +96,7 @@ about 35 GPU minutes one after the other, less with `--parallel 4`: its first ei
 `sweep2` the one after `data.shuffle_tools` became the default: the new default against the old, LoRA, distractors and
 augmentation, and SGD; `sweep3` what GPU session 5 left of it, with the default, `noshuffle` and `lora` trained
 with a second seed first, since two runs of one config differed by up to 10.7 points; then `rename`, 30% of the
-training rows with made-up tool names, on SGD's unseen services first); `sweep4` the same, the two long SGD trainings first so that they run beside the rest, and `rename` before the seed repeats; `sweep5` what session 6 left: the two SGD trainings, which five trainings at once on one GPU had slowed past the limit (run it with `--parallel 3` or less), then the seed repeats it did not finish; `sweep6` the same SGD trainings beside the default after the recipe began repeating out-of-scope rows (`data.no_call_share`), then `nocall0` and seed repeats. Under the recipe's default (full fine-tuning for a 270M model)
+training rows with made-up tool names, on SGD's unseen services first); `sweep4` the same, the two long SGD trainings first so that they run beside the rest, and `rename` before the seed repeats; `sweep5` what session 6 left: the two SGD trainings, which five trainings at once on one GPU had slowed past the limit (run it with `--parallel 3` or less), then the seed repeats it did not finish; `sweep6` the same SGD trainings beside the default after the recipe began repeating out-of-scope rows (`data.no_call_share`), then `nocall0` and seed repeats; `sweep7` the SGD pair again with a second seed (the first evaluation ran out of memory, `benchmarks/quality.md`), the default with its constrained/unconstrained comparison, and `early2` against it. Under the recipe's default (full fine-tuning for a 270M model)
 the LoRA-only configs name `training.method=lora` or a LoRA rank, which makes the recipe choose LoRA."""
 TEST_AS_IS, TEST_SHUFFLED, TEST_UNCONSTRAINED = 'as is', 'shuffled', 'as is, unconstrained'
 TEST_CONVERT = ['data.shuffle_tools=false', 'data.rename_tools=0']

@@ -102,6 +102,7 @@ class TrainingConfig:
     warmup_ratio: Optional[float] = None # None = recipe (~5% of the steps, at least 10 steps)
     eval_steps: Optional[int] = None # steps between validation evaluations; None = recipe (a few per run)
     select_best: bool = True # end with the checkpoint of best validation exact-call accuracy (needs a validation split), not the last
+    early_stopping_patience: int = 0 # stop when this many validation evaluations in a row bring no better score (transformers' EarlyStoppingCallback; needs a validation split and select_best); 0 = train every planned step
     weight_decay: float = 0.0 #
     optim: str = 'adamw_torch' #
     seed: int = 42 #
@@ -174,7 +175,7 @@ _RANGES = { # key: (low, high, low inclusive, high inclusive); None = unbounded
     'model.max_seq_length': (1, None, True, True), 'lora.r': (1, None, True, True), 'lora.alpha': (1, None, True, True),
     'lora.dropout': (0, 1, True, False), 'data.test_size': (0, 1, True, False), 'data.distractors': (0, None, True, True),
     'data.augment': (0, None, True, True), 'data.rename_tools': (0, 1, True, True), 'data.max_cell_chars': (1, None, True, True), 'data.header_search_rows': (1, None, True, True),
-    'training.pad_to_multiple_of': (1, None, True, True), 'data.val_size': (0, 1, True, False), 'data.no_call_share': (0, 1, True, False), 'training.eval_steps': (1, None, True, True),
+    'training.pad_to_multiple_of': (1, None, True, True), 'data.val_size': (0, 1, True, False), 'data.no_call_share': (0, 1, True, False), 'training.eval_steps': (1, None, True, True), 'training.early_stopping_patience': (0, None, True, True),
     'training.num_train_epochs': (0, None, False, True), 'training.per_device_train_batch_size': (1, None, True, True),
     'training.gradient_accumulation_steps': (1, None, True, True), 'training.learning_rate': (0, None, False, True),
     'training.warmup_ratio': (0, 1, True, True), 'eval.batch_size': (1, None, True, True), 'eval.max_new_tokens': (1, None, True, True),

@@ -397,9 +397,15 @@ def make_trainer(cfg, model, tok, run:RunFolder, train_ds, eval_ds, test_rows:li
         cbs.append(SampleGenerationCallback(tok, test_rows, n=int(cfg.logging.sample_generations),
                    max_new_tokens=int(cfg.eval.max_new_tokens), seed=int(cfg.training.seed),
                    out_path=run.samples_file, unsloth=engine == 'unsloth'))
+    patience = int(cfg.training.early_stopping_patience or 0)
+    stop = []
+    if patience and validating and args.load_best_model_at_end:
+        from transformers import EarlyStoppingCallback
+        stop = [EarlyStoppingCallback(early_stopping_patience=patience)]   # after the caller's callbacks, which may rewrite the scores it reads
+    elif patience: print(f'note: training.early_stopping_patience={patience} does nothing without a validation split and training.select_best')
     with _quiet_datasets():
         trainer = (sft_class or SFTTrainer)(model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds, processing_class=tok,
-                                            callbacks=cbs + list(callbacks or []))
+                                            callbacks=cbs + list(callbacks or []) + stop)
     for cb in (GpuMemoryCallback(), StepTimeCallback()): trainer.callback_handler.callbacks.insert(0, cb)   # before W&B reads the logs
     return trainer
 
@@ -441,6 +447,10 @@ def finish_run(trainer, result, run:RunFolder, tok, eval_ds, info:dict, t0:float
                 wall_time_s=round(time.time() - t0, 1), selected_checkpoint=val and {
                     'step': val['selected_step'], 'by': val['selected_by'], 'val_exact_accuracy': val['selected']['exact_accuracy'],
                     'val_score': val['selected']['score'], 'last_step_val_exact_accuracy': val['last']['exact_accuracy']})
+    if trainer.state.global_step < trainer.state.max_steps:   # EarlyStoppingCallback ended it
+        info['stopped_early'] = metrics['stopped_early'] = {'step': trainer.state.global_step, 'planned_steps': trainer.state.max_steps}
+        say(f"stopped early at step {trainer.state.global_step} of {trainer.state.max_steps}: no better validation score in "
+            f"{trainer.args.eval_steps and round((trainer.state.global_step - (val or {}).get('selected_step', 0)) / trainer.args.eval_steps)} evaluations")
     run.save(info=info, metrics=metrics)
     kept = (f"\nkept step {val['selected_step']} ({val['selected_by']}: validation exact-call {val['selected']['exact_accuracy']:.3f}, "
             f"last step {val['last']['exact_accuracy']:.3f})") if val else ''
