@@ -89,6 +89,7 @@ MATRICES = {
     'sweep5': 'default,rename:sgd_router,sgd_unseen; noshuffle@seed1:hr_routing,clinc150; default@seed1:hr_routing; distractors,augment,lora:hr_routing,clinc150',
     'sweep6': 'default,rename:sgd_router,sgd_unseen; default:hr_routing,clinc150; nocall0@seed1,default@seed1:hr_routing,clinc150',
     'sweep7': 'default@seed1,rename@seed1:sgd_router,sgd_unseen; default,early2:hr_routing,clinc150; early2:sgd_router,sgd_unseen; nocall0@seed1,default@seed1:hr_routing,clinc150',
+    'sweep8': 'default:sgd_router,sgd_unseen,hr_routing,clinc150; early2:sgd_router,sgd_unseen,hr_routing,clinc150; default@seed1:sgd_router,sgd_unseen,hr_routing',
 }
 """Named `--matrix` presets: `configs:datasets` pairs, run in this order (`gpu12` is the first GPU sweep, about 12 minutes by the --plan
 estimate; `sweep1` the next one: the five changes to the default most likely to matter, on the two datasets that train fastest,
@@ -96,9 +97,11 @@ about 35 GPU minutes one after the other, less with `--parallel 4`: its first ei
 `sweep2` the one after `data.shuffle_tools` became the default: the new default against the old, LoRA, distractors and
 augmentation, and SGD; `sweep3` what GPU session 5 left of it, with the default, `noshuffle` and `lora` trained
 with a second seed first, since two runs of one config differed by up to 10.7 points; then `rename`, 30% of the
-training rows with made-up tool names, on SGD's unseen services first); `sweep4` the same, the two long SGD trainings first so that they run beside the rest, and `rename` before the seed repeats; `sweep5` what session 6 left: the two SGD trainings, which five trainings at once on one GPU had slowed past the limit (run it with `--parallel 3` or less), then the seed repeats it did not finish; `sweep6` the same SGD trainings beside the default after the recipe began repeating out-of-scope rows (`data.no_call_share`), then `nocall0` and seed repeats; `sweep7` the SGD pair again with a second seed (the first evaluation ran out of memory, `benchmarks/quality.md`), the default with its constrained/unconstrained comparison, and `early2` against it. Under the recipe's default (full fine-tuning for a 270M model)
+training rows with made-up tool names, on SGD's unseen services first); `sweep4` the same, the two long SGD trainings first so that they run beside the rest, and `rename` before the seed repeats; `sweep5` what session 6 left: the two SGD trainings, which five trainings at once on one GPU had slowed past the limit (run it with `--parallel 3` or less), then the seed repeats it did not finish; `sweep6` the same SGD trainings beside the default after the recipe began repeating out-of-scope rows (`data.no_call_share`), then `nocall0` and seed repeats; `sweep7` the SGD pair again with a second seed (the first evaluation ran out of memory, `benchmarks/quality.md`), the default with its constrained/unconstrained comparison, and `early2` against it; `sweep8` the default after string values began to be held to the request's words (`eval.spans`, its 'as is, free strings' rows the comparison), `early2` beside it, then seed repeats. Under the recipe's default (full fine-tuning for a 270M model)
 the LoRA-only configs name `training.method=lora` or a LoRA rank, which makes the recipe choose LoRA."""
-TEST_AS_IS, TEST_SHUFFLED, TEST_UNCONSTRAINED = 'as is', 'shuffled', 'as is, unconstrained'
+TEST_AS_IS, TEST_SHUFFLED, TEST_UNCONSTRAINED, TEST_FREE_STRINGS = 'as is', 'shuffled', 'as is, unconstrained', 'as is, free strings'
+EVAL_VARIANTS = {TEST_UNCONSTRAINED: ['--no-constrain'], TEST_FREE_STRINGS: ['--spans', 'off']}
+"The 'as is' rows evaluated again, in a call of their own, with these `fg-tuner eval` flags."
 TEST_CONVERT = ['data.shuffle_tools=false', 'data.rename_tools=0']
 "Added to every conversion of a test file: its rows land in the converter's train.jsonl, whose declarations `data.shuffle_tools` (the default) would reorder per row and `data.rename_tools` rename; a test set lists them as the file does, as a deployment sends them."
 BASE_OVERRIDES = ['logging.wandb_mode=disabled', 'logging.sample_generations=0', 'training.save_steps=1000000']
@@ -206,7 +209,7 @@ def prepare_datasets(a, names:list) -> tuple:
                           max_test=a.clinc_max_test, oos_test=a.clinc_oos_test, seed=a.seed)
             man = qd.build_clinc(shared/'clinc150', data/'clinc150', **params)
             f = man['files']
-            specs['clinc150'] = dict(name='clinc150', train_id='clinc150', robust=True, params=params, manifest=man,
+            specs['clinc150'] = dict(name='clinc150', train_id='clinc150', robust=True, string_args=False, params=params, manifest=man,
                                      train={'input': f['train'], 'tools': f['tools'], 'overrides': ['data.test_size=0']},
                                      test={'input': f['test'], 'tools': f['tools'], 'overrides': ['data.test_size=0']},
                                      pool_train=f['pool_train'], pool_test=f['pool_test'])
@@ -313,8 +316,9 @@ class Bench:
             out.insert(1, (TEST_SHUFFLED, sp, {'command': f"benchmarks/quality_data.py shuffled_copy({p0.name}, seed={self.a.seed}): "
                                                           f"each prompt re-rendered by fg_tuner.formatter.format_example with its declarations in a seeded random order",
                                               'report': info0['report'], 'unchanged_order': st['unchanged_order']}))
-        if names is not None and TEST_UNCONSTRAINED in names:   # the same rows, evaluated with `fg-tuner eval --no-constrain`
-            out.append((TEST_UNCONSTRAINED, out[0][1], {**out[0][2], 'command': out[0][2]['command'] + '  (evaluated with --no-constrain)'}))
+        for v, flags in EVAL_VARIANTS.items():   # the same rows, evaluated with other `fg-tuner eval` flags
+            if names is not None and v in names:
+                out.append((v, out[0][1], {**out[0][2], 'command': out[0][2]['command'] + f"  (evaluated with {' '.join(flags)})"}))
         return [t for t in out if names is None or t[0] in names]
 
     # training and evaluation ------------------------------------------------------------------------------
@@ -366,7 +370,8 @@ class Bench:
                'global_step': m.get('global_step'), 'epoch': m.get('epoch'), 'first_loss': m.get('first_loss'), 'final_loss': m.get('final_loss'),
                'tokens_per_epoch': (m.get('data') or {}).get('train_tokens_per_epoch'), 'rows': ri['data']['train']['kept'],
                'skipped_too_long': ri['data']['train'].get('skipped_too_long'), 'max_seq_length': msl,
-               'peak_gpu_memory_gb': m.get('peak_gpu_memory_gb'), 'engine': ri.get('engine'), 'dtype': ri.get('dtype'), 'reused': False}
+               'peak_gpu_memory_gb': m.get('peak_gpu_memory_gb'), 'engine': ri.get('engine'), 'dtype': ri.get('dtype'), 'reused': False,
+               'spans': ((ri.get('recipe') or {}).get('eval.spans') or {}).get('value'), 'stopped_early': m.get('stopped_early', ri.get('stopped_early'))}
         if rec['train_runtime_s'] and rec['tokens_per_epoch']:
             ep = rec['epoch'] or 0
             self.rates['train_tok_s'].append(rec['tokens_per_epoch'] * ep / rec['train_runtime_s'])
@@ -431,7 +436,7 @@ class Bench:
 
 # -- the run ---------------------------------------------------------------------------------------------------
 
-CHANGED_DEFAULTS = ['data.shuffle_tools', 'recipe.no_call_share']
+CHANGED_DEFAULTS = ['data.shuffle_tools', 'recipe.no_call_share', 'recipe.span_share']
 "Config defaults that changed after rows were measured: their values are part of a row's setup, so a row measured under the old default is neither skipped as done nor reported with the new one."
 
 def current_defaults() -> dict:
@@ -447,8 +452,9 @@ def setup_of(a) -> dict:
             'max_new_tokens': a.max_new_tokens, 'eval_batch': a.eval_batch, 'robust_distractors': a.robust_distractors,
             'smoke': a.smoke, 'defaults': current_defaults()}
 
-def test_names(ds:dict, robust:bool, n_dis:int, unconstrained:bool=False) -> list:
-    return [TEST_AS_IS] + ([TEST_SHUFFLED, distractor_name(n_dis)] if robust else []) + ([TEST_UNCONSTRAINED] if unconstrained else [])
+def test_names(ds:dict, robust:bool, n_dis:int, unconstrained:bool=False, free_strings:bool=False) -> list:
+    return [TEST_AS_IS] + ([TEST_SHUFFLED, distractor_name(n_dis)] if robust else []) + ([TEST_UNCONSTRAINED] if unconstrained else []) + \
+           ([TEST_FREE_STRINGS] if free_strings and ds.get('string_args', True) else [])
 
 def row_key(setup:dict, ds:dict, test:str, config:str) -> str:
     return sha({'setup': setup, 'dataset': ds['name'], 'params': ds['params'], 'test': test, 'config': config}, 16)
@@ -484,13 +490,15 @@ def train_and_eval(a, b, base:dict, label:str, tid:str, config:str, members:list
     except RuntimeError as e: return fail('training', e, todo)
     budget = b.budget(td)
     name = f"{tid}__{config}-{sha([k for *_, k in todo], 8)}"
-    con = [t for t in todo if t[1] != TEST_UNCONSTRAINED]
-    unc = [t for t in todo if t[1] == TEST_UNCONSTRAINED]   # a call of its own, with --no-constrain
+    con = [t for t in todo if t[1] not in EVAL_VARIANTS]
+    calls = [(con, name, [])] + [([t for t in todo if t[1] == v], f"{name}__{v.split(', ')[-1].replace(' ', '_')}", flags)
+                                 for v, flags in EVAL_VARIANTS.items()]   # each variant a call of its own, with its flags
+    calls = [c for c in calls if c[0]]
     try:
-        evs = (b.evaluate(Path(tr['run_dir']), [(f'{ds["name"]}/{test}', path) for ds, test, path, _, _ in con], name, budget) if con else []) + \
-              (b.evaluate(Path(tr['run_dir']), [(f'{ds["name"]}/{test}', path) for ds, test, path, _, _ in unc], name + '__unconstrained', budget, ['--no-constrain']) if unc else [])
+        evs = [ev for items, nm, flags in calls
+               for ev in b.evaluate(Path(tr['run_dir']), [(f'{ds["name"]}/{test}', path) for ds, test, path, _, _ in items], nm, budget, flags)]
     except RuntimeError as e: return fail('evaluation', e, todo)
-    for (ds, test, path, tinfo, key), ev in zip(con + unc, evs):
+    for (ds, test, path, tinfo, key), ev in zip([t for items, _, _ in calls for t in items], evs):
         rec = {**base, 'key': key, 'dataset': ds['name'], 'test': test, 'params': ds['params'],
                'bench_command': bench_command(a, ds['name'], config), 'metrics': ev['metrics'],
                'eval': {k: v for k, v in ev['eval'].items() if k != 'command'}, 'train': {k: v for k, v in tr.items() if k != 'command'},
@@ -523,7 +531,8 @@ def run(a) -> int:
             try:   # data for the group (CPU only): the test sets, the training set, the time estimate
                 for ds in members:
                     rb = ds['robust'] and config in a.robust_configs
-                    keys = {t: row_key(setup, ds, t, config) for t in test_names(ds, rb, a.robust_distractors, config in a.unconstrained_configs)}
+                    keys = {t: row_key(setup, ds, t, config) for t in test_names(ds, rb, a.robust_distractors, config in a.unconstrained_configs,
+                                                                              config in a.free_string_configs)}
                     left = [t for t, k in keys.items() if k not in done]
                     if left: todo += [(ds, test, path, tinfo, keys[test]) for test, path, tinfo in b.tests(ds, rb, left)]
                 if not todo:
@@ -658,6 +667,22 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
                          f"{two(fmt_pct, 'oos_accuracy') if m0['oos_n'] else '-'} | {two(fmt_pct, 'unparseable_rate')} | "
                          f"{base[(dsn, cfg)]['eval']['rows_per_s']:.1f} / {ru['eval']['rows_per_s']:.1f} |")
             L.append('')
+        # values from the request (the recipe's eval.spans) against --spans off, on the same rows and training
+        fre = {(r['dataset'], r['config']): r for r in rs if r['test'] == TEST_FREE_STRINGS and (r['dataset'], r['config']) in base}
+        if fre:
+            L += ['#### String values from the request against free strings', '',
+                  'The "as is" test rows of the same training, evaluated a second time with `fg-tuner eval --spans off` (its own call): '
+                  'exact calls, argument precision / recall / F1 and the call\'s generation rows/s, as the run decodes by default '
+                  '(`eval.spans` as the recipe chose it, the "spans" column) / with free strings.', '',
+                  '| dataset | config | spans | exact call | arg P | arg R | arg F1 | eval rows/s |', '| --- | --- | --- | --- | --- | --- | --- | --- |']
+            for (dsn, cfg), rf in fre.items():
+                r0 = base[(dsn, cfg)]
+                m0, m1 = r0['metrics'], rf['metrics']
+                two = lambda f, k: f'{f(m0[k])} / {f(m1[k])}'
+                L.append(f"| {dsn} | {cfg} | {'on' if r0['train'].get('spans') else 'off' if r0['train'].get('spans') is False else '?'} | "
+                         f"{two(fmt_pct, 'exact_accuracy')} | {two(fmt_f, 'arg_precision')} | {two(fmt_f, 'arg_recall')} | {two(fmt_f, 'arg_f1')} | "
+                         f"{r0['eval']['rows_per_s']:.1f} / {rf['eval']['rows_per_s']:.1f} |")
+            L.append('')
         # repeats: NAME and NAME@seedN on the same test rows
         reps = {}
         for r in rs:
@@ -748,6 +773,8 @@ def parse(argv):
                                                    f"or a preset ({', '.join(MATRICES)})")
     ap.add_argument('--robust-configs', default='default,distractors', help='configs that also get the shuffled and unrelated-declarations test sets')
     ap.add_argument('--unconstrained-configs', default='default', help="configs whose 'as is' test set is also evaluated with `fg-tuner eval --no-constrain` ('none': no config)")
+    ap.add_argument('--free-string-configs', default='default', help="configs whose 'as is' test set is also evaluated with `fg-tuner eval --spans off` "
+                                                                    "(datasets with string arguments; 'none': no config)")
     ap.add_argument('--robust-distractors', type=int, default=6, help='unrelated declarations added to each robustness test prompt')
     ap.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='extra `fg-tuner train` overrides for every row (e.g. training.gradient_checkpointing=false)')
     ap.add_argument('--shared', default=None, help='the public datasets folder (default: ./shared/datasets, ../shared/datasets, /work/shared/datasets)')
@@ -822,6 +849,7 @@ def parse(argv):
     else: a.matrix = [(c, datasets(a.datasets)) for c in configs(a.configs)]
     a.robust_configs = [c.strip() for c in a.robust_configs.split(',') if c.strip()]
     a.unconstrained_configs = [c.strip() for c in a.unconstrained_configs.split(',') if c.strip()]
+    a.free_string_configs = [c.strip() for c in a.free_string_configs.split(',') if c.strip()]
     if a.max_new_tokens != 'auto' and not str(a.max_new_tokens).isdigit(): ap.error('--max-new-tokens is a number or auto')
     for o in a.set:
         if '=' not in o: ap.error(f'--set {o!r} is not key=value')

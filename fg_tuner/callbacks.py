@@ -245,8 +245,9 @@ class ValidationCallback(TrainerCallback):
                  unsloth:bool=False, # the model is an Unsloth model (use its inference mode)
                  out_path=None, # append each evaluation's scores to this JSONL file (`validation.jsonl`)
                  samples:int=0, samples_path=None, seed:int=42, # also print/log a sample table of this many rows
-                 verbose:bool=True):
-        self.tok, self.rows, self.batch_size, self.unsloth, self.verbose = tokenizer, list(rows), batch_size, unsloth, verbose
+                 verbose:bool=True,
+                 spans:bool=False): # decode as evaluation will: free string values from the request (`eval.spans`)
+        self.tok, self.rows, self.batch_size, self.unsloth, self.verbose, self.spans = tokenizer, list(rows), batch_size, unsloth, verbose, bool(spans)
         longest = max((len(tokenizer(r['completion'], add_special_tokens=False).input_ids) for r in self.rows if r.get('completion')), default=None)
         self.max_new_tokens = min(max_new_tokens, longest + margin_tokens) if longest else max_new_tokens
         self.out_path, self.samples_path = Path(out_path) if out_path else None, Path(samples_path) if samples_path else None
@@ -258,7 +259,7 @@ class ValidationCallback(TrainerCallback):
         if self.unsloth:
             from unsloth import FastLanguageModel
             FastLanguageModel.for_inference(model)
-        try: comps = HFGenerator(model, self.tok, name='validation', batch_size=self.batch_size, max_new_tokens=self.max_new_tokens).generate(
+        try: comps = HFGenerator(model, self.tok, name='validation', batch_size=self.batch_size, max_new_tokens=self.max_new_tokens, spans=self.spans).generate(
                 [r['prompt'] for r in self.rows])
         finally:
             if self.unsloth: FastLanguageModel.for_training(model)

@@ -46,7 +46,7 @@ COMMANDS = {
                 'tiny':    Command('fg_tuner.models:tiny_command', 'build a tiny random Gemma 3 with the FunctionGemma tokenizer (tests)'),
                 'check':   Command('fg_tuner.models:check_command', "load a model's tokenizer and check FunctionGemma's tokens")},
     'eval':    Command('fg_tuner.evaluate:eval_command', 'evaluate an adapter, merged model or GGUF file on a test set',
-                       choices={'engine': _ENGINES}),
+                       choices={'engine': _ENGINES, 'spans': ['on', 'off']}),
     'infer':   Command('fg_tuner.inference:infer_command', 'answer requests with a trained router, print calls as JSON',
                        short={'interactive': ['-i']}, choices={'engine': _ENGINES}),
     'serve':   Command('fg_tuner.serve:serve_command', 'OpenAI-compatible server: chat completions with tool calls, batched',

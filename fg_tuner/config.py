@@ -138,6 +138,7 @@ class EvalConfig:
     worst_errors: int = 20 # how many failures to show in the report
     constrain: bool = True # decode only well-formed calls to declared tools (fg_tuner.constrain); false: free decoding
     tool_choice: str = 'auto' # auto (call or answer) | required (must call) | none (answer only) | a tool name
+    spans: Optional[bool] = None # free string values must be a run of words of the request (fg_tuner.constrain); None: the recipe decides from the training rows
 
 # %% ../nbs/05_config.ipynb #92f28730
 @dataclass

@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['CONTROL_TEXTS', 'TOOL_CHOICES', 'DEFAULT_TOKEN_IDS', 'tools_from_prompt', 'resolve_tool_choice', 'call_grammar',
-           'guidance_tokenizer', 'ToolConstraint', 'closing_path', 'budget_token', 'ToolLogitsProcessor',
-           'make_logits_processor', 'mask_scores', 'LlamaToolProcessor', 'llama_logits_processor']
+           'free_strings', 'guidance_tokenizer', 'ToolConstraint', 'closing_path', 'budget_token',
+           'ToolLogitsProcessor', 'make_logits_processor', 'mask_scores', 'LlamaToolProcessor',
+           'llama_logits_processor']
 
 # %% ../nbs/43_constrain.ipynb #fd190caf
 import ctypes, functools, json, random, re, weakref
@@ -13,7 +14,7 @@ import numpy as np
 import llguidance as llg
 from .errors import ConfigError, ToolSchemaError
 from .errors import CallParseError, FormatError
-from .formatter import ESC, FUNCTION_TOKENS, developer_text, format_value, parse_calls
+from .formatter import ESC, FUNCTION_TOKENS, developer_text, format_value, parse_calls, user_texts
 from .schema import Tool, parse_tools, validate_arguments
 
 # %% ../nbs/43_constrain.ipynb #4c397cd0
@@ -84,7 +85,8 @@ def _shape(s):
 # %% ../nbs/43_constrain.ipynb #d3bb0904
 class _Rules:
     "Lark rules being written; value rules are shared between equal schemas."
-    def __init__(self, esc:str, key_order:str): self.esc, self.key_order, self.lines, self.memo = esc, key_order, [], {}
+    def __init__(self, esc:str, key_order:str, spans:bool=False):
+        self.esc, self.key_order, self.spans, self.lines, self.memo = esc, key_order, spans, [], {}
     def add(self, body:str, hint:str='r') -> str:
         name = f'{hint}{len(self.lines)}'
         self.lines.append(f'{name}: {body}')
@@ -102,7 +104,7 @@ def _value_rule(r:_Rules, s:dict, where:str) -> str:
             except FormatError: pass
         if not members: raise ToolSchemaError(f"{where}: no member of enum {s['enum']} is a valid {t or 'value'}")
         alts = list(dict.fromkeys(members))
-    elif t == 'string': alts = ['str']
+    elif t == 'string': alts = ['span' if r.spans else 'str']   # free strings: runs of the request's words, or any text
     elif t == 'integer': alts = ['INT']
     elif t == 'number': alts = ['NUM']
     elif t == 'boolean': alts = ['"true"', '"false"']
@@ -154,14 +156,16 @@ def call_grammar(tools, # the declared tools (dicts or `Tool`s)
                  tool_choice='auto', # see `resolve_tool_choice`
                  key_order:str='sorted', # sorted (as in training data) | any (each key at most once, any order)
                  parallel:bool=True, # allow several calls in one answer
-                 ids:dict|None=None) -> str: # token ids of the control tokens (default `DEFAULT_TOKEN_IDS`)
+                 ids:dict|None=None, # token ids of the control tokens (default `DEFAULT_TOKEN_IDS`)
+                 spans:list|None=None) -> str: # texts (the request's): free string values must be a run of whole words of one of them; None: any text
     "A grammar (llguidance's Lark dialect) of every well-formed answer these tools allow."
     tools = parse_tools(tools)
+    spans = [t for t in (spans or []) if t]
     if key_order not in ('sorted', 'any'): raise ConfigError(f"key_order {key_order!r}: use 'sorted' or 'any'")
     mode, names = resolve_tool_choice(tool_choice, tools)
     ids = {**DEFAULT_TOKEN_IDS, **(ids or {})}
     tok = lambda t: f'<[{ids[t]}]>'
-    r, alts = _Rules(tok('<escape>'), key_order), []
+    r, alts = _Rules(tok('<escape>'), key_order, bool(spans)), []
     if names:
         fns = [r.add(f'{_lit(t.name)} {_object_rule(r, t.parameters, t.name)}', 'c') for t in tools if t.name in names]
         call = r.add(f'{tok("<start_function_call>")} "call:" ({" | ".join(fns)}) {tok("<end_function_call>")}', 'call')
@@ -170,7 +174,23 @@ def call_grammar(tools, # the declared tools (dicts or `Tool`s)
     tails = '|'.join(re.escape(t[1:]) for t in CONTROL_TEXTS)
     common = [f'str: {r.esc} body {r.esc}', 'body: CH? ("<" SEG?)*', 'freeobj: "{" (KEY ":" any)? "}"',
               'any: str | NUM | "true" | "false" | "null" | "[" (any ("," any)*)? "]" | freeobj', _TERMINALS.format(tails=tails)]
+    if spans:   # llguidance's `substring_words`: whole words (and the whitespace and punctuation between them) of one text
+        common += [f'span: {r.esc} ({" | ".join(f"SPAN{i}" for i in range(len(spans)))})? {r.esc}']
+        common += [f'SPAN{i}: %regex {{"substring_words": {json.dumps(t)}}}' for i, t in enumerate(spans)]
     return '\n'.join(['start: ' + ' | '.join(alts)] + r.lines + common)
+
+# %% ../nbs/43_constrain.ipynb #2d6e139c
+def free_strings(schema:dict, # a value's schema (a tool's `parameters` for its whole arguments)
+                 value) -> list:
+    "The string values under `schema` that the `spans` constraint governs (`type: string` without `enum`, inside arrays and objects too)."
+    if not isinstance(schema, dict) or 'enum' in schema: return []
+    t = schema.get('type')
+    if t == 'string': return [value] if isinstance(value, str) else []
+    if t == 'array' and isinstance(value, list): return [x for v in value for x in free_strings(schema.get('items', {}), v)]
+    if t == 'object' and isinstance(value, dict):
+        props = schema.get('properties') or {}
+        return [x for k, v in value.items() for x in free_strings(props.get(k, {}), v)]
+    return []
 
 # %% ../nbs/43_constrain.ipynb #c304917f
 _BYTE_PIECE = re.compile(r'<0x([0-9A-Fa-f]{2})>')
@@ -254,9 +274,9 @@ def _matcher(grammar:str, llt):
     return m
 
 @functools.lru_cache(maxsize=256)
-def _prompt_grammar(decls:str, tool_choice:str, key_order:str, parallel:bool, ids:tuple) -> str:
+def _prompt_grammar(decls:str, tool_choice:str, key_order:str, parallel:bool, ids:tuple, spans:tuple|None=None) -> str:
     "The grammar of a prompt's declarations (`tool_choice` as JSON text, so OpenAI's dict form is cached too)."
-    return call_grammar(tools_from_prompt(decls), json.loads(tool_choice), key_order, parallel, dict(ids))
+    return call_grammar(tools_from_prompt(decls), json.loads(tool_choice), key_order, parallel, dict(ids), list(spans) if spans else None)
 
 @functools.lru_cache(maxsize=8)
 def _token_rank(llt) -> np.ndarray:
@@ -300,17 +320,20 @@ class ToolConstraint:
                    tokenizer, # a transformers tokenizer or a `llama_cpp.Llama`
                    tool_choice='auto', key_order:str='sorted', parallel:bool=True, # see `call_grammar`
                    ids:dict|None=None, # control-token ids (default: read from the tokenizer)
-                   window:int=64): # how close to the token budget the closing check starts
+                   window:int=64, # how close to the token budget the closing check starts
+                   spans:bool=False): # free string values copied from the prompt's user turns (runs of whole words)
         "A constraint for the answer to `prompt`, by exactly the tools the prompt declares."
         ids = ids or _token_ids(tokenizer)
-        g = _prompt_grammar(developer_text(prompt), json.dumps(tool_choice), key_order, parallel, tuple(sorted(ids.items())))
+        g = _prompt_grammar(developer_text(prompt), json.dumps(tool_choice), key_order, parallel, tuple(sorted(ids.items())),
+                            tuple(user_texts(prompt)) if spans else None)
         return cls(_matcher(g, guidance_tokenizer(tokenizer)).deep_copy(), guidance_tokenizer(tokenizer), ids, window)
 
     @classmethod
-    def for_tools(cls, tools, tokenizer, tool_choice='auto', key_order:str='sorted', parallel:bool=True, ids:dict|None=None, window:int=64):
+    def for_tools(cls, tools, tokenizer, tool_choice='auto', key_order:str='sorted', parallel:bool=True, ids:dict|None=None, window:int=64,
+                  spans:list|None=None): # texts free string values must come from (see `call_grammar`)
         "A constraint for answers calling `tools` (a list of declarations) rather than a prompt's."
         ids = ids or _token_ids(tokenizer)
-        g = call_grammar(tools, tool_choice, key_order, parallel, ids)
+        g = call_grammar(tools, tool_choice, key_order, parallel, ids, spans)
         return cls(_matcher(g, guidance_tokenizer(tokenizer)).deep_copy(), guidance_tokenizer(tokenizer), ids, window)
 
     @property
@@ -485,7 +508,7 @@ def make_logits_processor(prompts:list, # the batch's prompts, in batch order
                           tool_choice='auto', # auto | required | none | a tool name (see `resolve_tool_choice`)
                           max_new_tokens:int|None=None, # pass `generate`'s budget to close answers in time
                           threads:int|None=None, # mask threads (a GPU batch: a few; one CPU core: None)
-                          **kwargs) -> ToolLogitsProcessor: # `key_order`, `parallel`, `window`
+                          **kwargs) -> ToolLogitsProcessor: # `key_order`, `parallel`, `window`, `spans`
     "One `ToolLogitsProcessor` for a batch; each row is constrained by the tools its own prompt declares."
     return ToolLogitsProcessor([ToolConstraint.for_prompt(p, tokenizer, tool_choice, **kwargs) for p in prompts],
                                max_new_tokens=max_new_tokens, threads=threads)

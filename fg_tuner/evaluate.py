@@ -181,7 +181,8 @@ def evaluate_rows(generator, # anything with `generate(prompts) -> list[str]` an
         row['score'] = score_example(row['expected'], calls, err)
         scored.append(row)
     rep = {'model': {'path': getattr(generator, 'name', None), 'backend': getattr(generator, 'kind', None),
-                     'constrain': getattr(generator, 'constrain', None), 'tool_choice': getattr(generator, 'tool_choice', None)},
+                     'constrain': getattr(generator, 'constrain', None), 'tool_choice': getattr(generator, 'tool_choice', None),
+                     'spans': getattr(generator, 'spans', None)},
            'metrics': compute_metrics(scored), 'confusion': confusion_matrix(scored),
            'worst_errors': worst_errors(scored, worst),
            'timing': {'seconds': round(secs, 3), 'rows_per_second': round(len(rows) / secs, 3) if secs else None},
@@ -202,7 +203,7 @@ def report_markdown(rep:dict) -> str:
     m = rep['metrics']
     lines = [f"# Evaluation: {rep['model'].get('path')}", '',
              f"Backend: {rep['model'].get('backend')}"
-             + (f" ({'constrained, tool_choice ' + str(rep['model'].get('tool_choice')) if rep['model'].get('constrain') else 'unconstrained'} decoding)" if 'constrain' in rep['model'] else '')
+             + (f" ({'constrained, tool_choice ' + str(rep['model'].get('tool_choice')) + (', string values from the request' if rep['model'].get('spans') else '') if rep['model'].get('constrain') else 'unconstrained'} decoding)" if 'constrain' in rep['model'] else '')
              + f"; data: {rep.get('data')}; rows: {m['n']}; "
              f"{rep['timing']['seconds']} s ({rep['timing']['rows_per_second']} rows/s).", '',
              '| metric | value |', '| --- | --- |',
@@ -289,7 +290,7 @@ def eval_settings(model, **given) -> dict:
     rf = RunFolder.of(model)
     run = rf.section('eval') if rf else {}
     return {k: given[k] if given.get(k) is not None else run.get(k, getattr(EvalConfig, k))
-            for k in ('batch_size', 'max_new_tokens', 'limit', 'worst_errors', 'constrain', 'tool_choice')}
+            for k in ('batch_size', 'max_new_tokens', 'limit', 'worst_errors', 'constrain', 'tool_choice', 'spans')}
 
 # %% ../nbs/55_evaluate.ipynb #09bb30e7
 def eval_command(*, model:str, # run folder, adapter folder, merged model folder or .gguf file
@@ -301,6 +302,7 @@ def eval_command(*, model:str, # run folder, adapter folder, merged model folder
                  worst:int|None=None, # worst errors listed in the report (default: the run's eval.worst_errors)
                  constrain:bool=True, # constrained decoding: only well-formed calls to declared tools (default: the run's eval.constrain)
                  tool_choice:str|None=None, # auto | required | none | a tool name (default: the run's eval.tool_choice, i.e. auto)
+                 spans:str|None=None, # on | off: constrained free string values are runs of words of the request (default: the run's eval.spans, chosen by the recipe)
                  engine:str='auto', # transformers backend: auto | hf | unsloth
                  threads:int|None=None, # llama.cpp CPU threads (default: all cores)
                  n_ctx:int=4096, # llama.cpp context window
@@ -310,8 +312,8 @@ def eval_command(*, model:str, # run folder, adapter folder, merged model folder
     if data is None: raise DataError(f'{model}: no test set found for this model; pass --data test.jsonl')
     if (run := RunFolder.of(model)) is not None: check_conversion_style(data, run.chat_template)   # prompts in the run's style
     s = eval_settings(model, batch_size=batch_size, max_new_tokens=max_new_tokens, limit=limit, worst_errors=worst,
-                      constrain=None if constrain else False, tool_choice=tool_choice)
+                      constrain=None if constrain else False, tool_choice=tool_choice, spans=None if spans is None else spans == 'on')
     rep = evaluate(model, data, out_dir=out, batch_size=s['batch_size'], max_new_tokens=s['max_new_tokens'], limit=s['limit'],
-                   worst=s['worst_errors'], engine=engine, n_threads=threads, n_ctx=n_ctx, constrain=s['constrain'], tool_choice=s['tool_choice'])
+                   worst=s['worst_errors'], engine=engine, n_threads=threads, n_ctx=n_ctx, constrain=s['constrain'], tool_choice=s['tool_choice'], spans=bool(s['spans']))
     print(_summary(rep))
     return 0

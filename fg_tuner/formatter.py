@@ -6,8 +6,8 @@
 __all__ = ['FUNCTION_TOKENS', 'FUNCTION_TOKEN_IDS', 'TOKEN_IDS', 'ESC', 'BOS', 'TRIGGER', 'STOP_SEQUENCES', 'DEFAULT_REFUSAL',
            'OLLAMA_TRIGGER', 'CHAT_STYLES', 'DEVELOPER_OPEN', 'check_style', 'format_value', 'format_declaration',
            'format_declarations', 'format_call', 'format_calls', 'format_response', 'format_prompt', 'developer_turn',
-           'developer_text', 'format_example', 'parse_calls', 'parse_calls_safe', 'chat_template', 'template_style',
-           'model_style', 'render_chat_template']
+           'developer_text', 'user_texts', 'word_chunks', 'is_word_span', 'format_example', 'parse_calls',
+           'parse_calls_safe', 'chat_template', 'template_style', 'model_style', 'render_chat_template']
 
 # %% ../nbs/20_formatter.ipynb #df0d4e8d
 import functools, json, math, re
@@ -257,6 +257,27 @@ def developer_text(prompt:str) -> str:
     "The developer turn of `prompt` from its opener to its declarations' end, without the closing `<end_of_turn>` ('' if it has none)."
     span = developer_turn(prompt)
     return prompt[slice(*span)].removesuffix('<end_of_turn>') if span else ''
+
+# %% ../nbs/20_formatter.ipynb #d04c5825
+_USER_TURN = re.compile(r'<start_of_turn>user\n(.*?)<end_of_turn>', re.S)
+_CHUNK = re.compile(r'\s+|\w+|[^\w\s]+')
+
+def user_texts(prompt:str) -> list:
+    "The text of every user turn of a rendered prompt, in order ([] if it has none)."
+    return _USER_TURN.findall(prompt)
+
+def word_chunks(text:str) -> list:
+    "`text` cut into runs of word characters, of whitespace and of other characters (llguidance's `substring_words`)."
+    return _CHUNK.findall(text)
+
+def is_word_span(value:str, # a string argument's value
+                 text:str) -> bool: # the request it should come from
+    "True when `value` is a run of whole chunks of `text` (`word_chunks`), the empty string included."
+    v, t = word_chunks(value), word_chunks(text)
+    if not v: return True
+    if ''.join(v) != value: return False
+    sep = '\x00'
+    return f'{sep}{sep.join(v)}{sep}' in f'{sep}{sep.join(t)}{sep}'
 
 # %% ../nbs/20_formatter.ipynb #fa171e91
 def format_example(tools, # declarations shown in the prompt

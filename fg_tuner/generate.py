@@ -12,13 +12,13 @@ from .errors import DataError, ModelLoadError
 from .config import EvalConfig
 from .formatter import STOP_SEQUENCES, developer_turn
 from .models import load_model, load_tokenizer_for, resolve_engine, stop_token_ids
-from .runs import model_kind, base_model_of
+from .runs import model_kind, base_model_of, RunFolder
 from .constrain import ToolConstraint, ToolLogitsProcessor, mask_scores
 
 # %% auto #0
 __all__ = ['SHARED_PREFIX_ATTENTION', 'PREFILL_SCORE_BYTES', 'cut_at_stop', 'common_prefix', 'attention_masks',
            'shared_prefix_attention', 'StaticKV', 'prefill_rows', 'decode_shared', 'HFGenerator', 'tokenize_prompts',
-           'GGUFGenerator', 'load_generator']
+           'GGUFGenerator', 'load_generator', 'run_spans']
 
 # %% ../nbs/45_generate.ipynb #8c47b4c7
 def cut_at_stop(text:str, stops=STOP_SEQUENCES) -> str:
@@ -235,8 +235,9 @@ class HFGenerator:
                  max_new_tokens:int=EvalConfig.max_new_tokens, # generation budget per prompt
                  constrain:bool=EvalConfig.constrain, # only well-formed calls to declared tools (`fg_tuner.constrain`)
                  tool_choice=EvalConfig.tool_choice, # auto | required | none | a tool name (OpenAI's meaning)
-                 shared_prefix:bool|None=None): # compute each batch's common prompt prefix once (None: where the model supports it)
-        self.model, self.tok, self.name = model, tokenizer, name
+                 shared_prefix:bool|None=None, # compute each batch's common prompt prefix once (None: where the model supports it)
+                 spans:bool=False): # constrained: free string values are runs of words of the request (`fg_tuner.constrain`)
+        self.model, self.tok, self.name, self.spans = model, tokenizer, name, bool(spans)
         self.batch_size, self.max_new_tokens, self.constrain, self.tool_choice = batch_size, max_new_tokens, constrain, tool_choice
         if self.batch_size is None: self.batch_size = 256 if next(model.parameters()).device.type == 'cuda' else 32
         if self.tok.pad_token_id is None: self.tok.pad_token = self.tok.eos_token
@@ -289,7 +290,7 @@ def _processor(self:HFGenerator, prompts:list, choices:list):
     if not self.constrain: return None
     import torch
     threads = min(8, os.cpu_count() or 1) if torch.cuda.is_available() else None
-    return ToolLogitsProcessor([ToolConstraint.for_prompt(p, self.tok, c) for p, c in zip(prompts, choices)],
+    return ToolLogitsProcessor([ToolConstraint.for_prompt(p, self.tok, c, spans=self.spans) for p, c in zip(prompts, choices)],
                                max_new_tokens=self.max_new_tokens, threads=threads)
 
 @patch
@@ -366,11 +367,12 @@ class GGUFGenerator:
                  constrain:bool=EvalConfig.constrain, # only well-formed calls to declared tools (`fg_tuner.constrain`)
                  tool_choice=EvalConfig.tool_choice, # auto | required | none | a tool name
                  fast_forward:bool=True, # constrained: tokens the grammar forces join the step of the token before them
+                 spans:bool=False, # constrained: free string values are runs of words of the request (`fg_tuner.constrain`)
                  **kwargs):
         try: import llama_cpp
         except ImportError: raise ModelLoadError('GGUF evaluation needs llama-cpp-python: pip install "fg_tuner[export]"') from None
         self.path, self.name, self.max_new_tokens = Path(path), str(path), max_new_tokens
-        self.constrain, self.tool_choice, self.fast_forward = constrain, tool_choice, fast_forward
+        self.constrain, self.tool_choice, self.fast_forward, self.spans = constrain, tool_choice, fast_forward, bool(spans)
         self.steps = self.tokens = 0   # decoding steps (model evaluations after the prompt) and answer tokens of the last `generate`
         if not self.path.is_file(): raise ModelLoadError(f'{path}: GGUF file not found')
         n = n_threads or os.cpu_count()   # for one token and for batches (the prompt, forced tokens) alike
@@ -394,7 +396,7 @@ class GGUFGenerator:
         if len(toks) + self.max_new_tokens > self.llm.n_ctx():
             raise DataError(f'{self.path.name}: a prompt of {len(toks)} tokens + {self.max_new_tokens} new tokens exceeds '
                             f'the context window n_ctx={self.llm.n_ctx()}: pass a larger --n-ctx')
-        if self.constrain: ids = self._constrained(toks, ToolConstraint.for_prompt(prompt, self.llm, self.tool_choice if tool_choice is None else tool_choice))
+        if self.constrain: ids = self._constrained(toks, ToolConstraint.for_prompt(prompt, self.llm, self.tool_choice if tool_choice is None else tool_choice, spans=self.spans))
         else:
             ids = []
             for t in self.llm.generate(toks, top_k=1, top_p=1.0, min_p=0.0, temp=0.0, repeat_penalty=1.0):
@@ -449,10 +451,17 @@ class GGUFGenerator:
 def load_generator(path, # .gguf file, adapter folder, run folder or merged model folder
                    batch_size:int|None=EvalConfig.batch_size, # transformers batch size (None: by device)
                    max_new_tokens:int=EvalConfig.max_new_tokens, # generation budget per row
+                   spans:bool|None=None, # free string values copied from the request (None: the run's `eval.spans`, which the recipe chose; off without a run)
                    **kwargs): # passed to the backend (`engine`, `dtype`, `n_ctx`, `n_threads`, `constrain`, `tool_choice`, `fast_forward`, `shared_prefix`)
     "The right backend for `path`: `GGUFGenerator` for .gguf, else `HFGenerator`."
     kind, p = model_kind(path)
+    spans = run_spans(path) if spans is None else bool(spans)
     if kind == 'gguf':
-        return GGUFGenerator(p, max_new_tokens=max_new_tokens, **{k: v for k, v in kwargs.items() if k in ('n_ctx', 'n_threads', 'constrain', 'tool_choice', 'fast_forward')})
-    return HFGenerator.load(path, batch_size=batch_size, max_new_tokens=max_new_tokens,
+        return GGUFGenerator(p, max_new_tokens=max_new_tokens, spans=spans, **{k: v for k, v in kwargs.items() if k in ('n_ctx', 'n_threads', 'constrain', 'tool_choice', 'fast_forward')})
+    return HFGenerator.load(path, batch_size=batch_size, max_new_tokens=max_new_tokens, spans=spans,
                             **{k: v for k, v in kwargs.items() if k in ('engine', 'dtype', 'max_seq_length', 'constrain', 'tool_choice', 'shared_prefix')})
+
+def run_spans(path) -> bool:
+    "The `eval.spans` of the run `path` belongs to (the recipe's decision, or what the user set); False without a run."
+    rf = RunFolder.of(path)
+    return bool(rf.section('eval').get('spans')) if rf else False
