@@ -246,8 +246,8 @@ class ValidationCallback(TrainerCallback):
                  out_path=None, # append each evaluation's scores to this JSONL file (`validation.jsonl`)
                  samples:int=0, samples_path=None, seed:int=42, # also print/log a sample table of this many rows
                  verbose:bool=True,
-                 spans:bool=False): # decode as evaluation will: free string values from the request (`eval.spans`)
-        self.tok, self.rows, self.batch_size, self.unsloth, self.verbose, self.spans = tokenizer, list(rows), batch_size, unsloth, verbose, bool(spans)
+                 spans=None): # decode as evaluation will: free string values from the request (a `fg_tuner.constrain.Spans` rule, or None)
+        self.tok, self.rows, self.batch_size, self.unsloth, self.verbose, self.spans = tokenizer, list(rows), batch_size, unsloth, verbose, spans
         longest = max((len(tokenizer(r['completion'], add_special_tokens=False).input_ids) for r in self.rows if r.get('completion')), default=None)
         self.max_new_tokens = min(max_new_tokens, longest + margin_tokens) if longest else max_new_tokens
         self.out_path, self.samples_path = Path(out_path) if out_path else None, Path(samples_path) if samples_path else None

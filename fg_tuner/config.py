@@ -139,6 +139,8 @@ class EvalConfig:
     constrain: bool = True # decode only well-formed calls to declared tools (fg_tuner.constrain); false: free decoding
     tool_choice: str = 'auto' # auto (call or answer) | required (must call) | none (answer only) | a tool name
     spans: Optional[bool] = None # free string values must be a run of words of the request (fg_tuner.constrain); None: the recipe decides from the training rows
+    free_keys: Optional[List[str]] = None # with spans: argument paths (tool.key) whose strings stay free; None: the recipe's (keys whose training values were not runs of the request's words)
+    span_keys: Optional[List[str]] = None # with spans: argument paths whose training values were runs of the request's words (a path not listed is free when its key name is a free key's)
 
 # %% ../nbs/05_config.ipynb #92f28730
 @dataclass

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['CONTROL_TEXTS', 'TOOL_CHOICES', 'DEFAULT_TOKEN_IDS', 'tools_from_prompt', 'resolve_tool_choice', 'call_grammar',
-           'free_strings', 'guidance_tokenizer', 'ToolConstraint', 'closing_path', 'budget_token',
-           'ToolLogitsProcessor', 'make_logits_processor', 'mask_scores', 'LlamaToolProcessor',
+           'string_paths', 'free_strings', 'Spans', 'as_spans', 'guidance_tokenizer', 'ToolConstraint', 'closing_path',
+           'budget_token', 'ToolLogitsProcessor', 'make_logits_processor', 'mask_scores', 'LlamaToolProcessor',
            'llama_logits_processor']
 
 # %% ../nbs/43_constrain.ipynb #fd190caf
@@ -14,7 +14,8 @@ import numpy as np
 import llguidance as llg
 from .errors import ConfigError, ToolSchemaError
 from .errors import CallParseError, FormatError
-from .formatter import ESC, FUNCTION_TOKENS, developer_text, format_value, parse_calls, user_texts
+from .formatter import ESC, FUNCTION_TOKENS, developer_text, format_value, parse_calls, user_texts, word_chunks
+from typing import NamedTuple
 from .schema import Tool, parse_tools, validate_arguments
 
 # %% ../nbs/43_constrain.ipynb #4c397cd0
@@ -85,7 +86,7 @@ def _shape(s):
 # %% ../nbs/43_constrain.ipynb #d3bb0904
 class _Rules:
     "Lark rules being written; value rules are shared between equal schemas."
-    def __init__(self, esc:str, key_order:str, spans:bool=False):
+    def __init__(self, esc:str, key_order:str, spans=None): # spans: a `Spans` rule when free strings are held to the request
         self.esc, self.key_order, self.spans, self.lines, self.memo = esc, key_order, spans, [], {}
     def add(self, body:str, hint:str='r') -> str:
         name = f'{hint}{len(self.lines)}'
@@ -94,9 +95,10 @@ class _Rules:
 
 def _value_rule(r:_Rules, s:dict, where:str) -> str:
     "Name of a rule matching exactly the values schema `s` accepts."
-    key = json.dumps(_shape(s), sort_keys=True)
-    if key in r.memo: return r.memo[key]
     t = s.get('type')
+    span = r.spans is not None and t == 'string' and 'enum' not in s and r.spans.holds(where)
+    key = json.dumps(_shape(s), sort_keys=True) + (f'@{where}' if r.spans is not None else '')   # with spans, rules differ by key
+    if key in r.memo: return r.memo[key]
     if 'enum' in s:
         members = []
         for m in s['enum']:
@@ -104,7 +106,7 @@ def _value_rule(r:_Rules, s:dict, where:str) -> str:
             except FormatError: pass
         if not members: raise ToolSchemaError(f"{where}: no member of enum {s['enum']} is a valid {t or 'value'}")
         alts = list(dict.fromkeys(members))
-    elif t == 'string': alts = ['span' if r.spans else 'str']   # free strings: runs of the request's words, or any text
+    elif t == 'string': alts = ['span' if span else 'str']   # free strings: runs of the request's words, or any text
     elif t == 'integer': alts = ['INT']
     elif t == 'number': alts = ['NUM']
     elif t == 'boolean': alts = ['"true"', '"false"']
@@ -157,7 +159,8 @@ def call_grammar(tools, # the declared tools (dicts or `Tool`s)
                  key_order:str='sorted', # sorted (as in training data) | any (each key at most once, any order)
                  parallel:bool=True, # allow several calls in one answer
                  ids:dict|None=None, # token ids of the control tokens (default `DEFAULT_TOKEN_IDS`)
-                 spans:list|None=None) -> str: # texts (the request's): free string values must be a run of whole words of one of them; None: any text
+                 spans:list|None=None, # texts (the request's): free string values must be a run of whole words of one of them; None: any text
+                 rule:'Spans|None'=None) -> str: # with `spans`: which keys it holds (default: every free string)
     "A grammar (llguidance's Lark dialect) of every well-formed answer these tools allow."
     tools = parse_tools(tools)
     spans = [t for t in (spans or []) if t]
@@ -165,7 +168,7 @@ def call_grammar(tools, # the declared tools (dicts or `Tool`s)
     mode, names = resolve_tool_choice(tool_choice, tools)
     ids = {**DEFAULT_TOKEN_IDS, **(ids or {})}
     tok = lambda t: f'<[{ids[t]}]>'
-    r, alts = _Rules(tok('<escape>'), key_order, bool(spans)), []
+    r, alts = _Rules(tok('<escape>'), key_order, (rule or Spans()) if spans else None), []
     if names:
         fns = [r.add(f'{_lit(t.name)} {_object_rule(r, t.parameters, t.name)}', 'c') for t in tools if t.name in names]
         call = r.add(f'{tok("<start_function_call>")} "call:" ({" | ".join(fns)}) {tok("<end_function_call>")}', 'call')
@@ -174,23 +177,46 @@ def call_grammar(tools, # the declared tools (dicts or `Tool`s)
     tails = '|'.join(re.escape(t[1:]) for t in CONTROL_TEXTS)
     common = [f'str: {r.esc} body {r.esc}', 'body: CH? ("<" SEG?)*', 'freeobj: "{" (KEY ":" any)? "}"',
               'any: str | NUM | "true" | "false" | "null" | "[" (any ("," any)*)? "]" | freeobj', _TERMINALS.format(tails=tails)]
-    if spans:   # llguidance's `substring_words`: whole words (and the whitespace and punctuation between them) of one text
+    if spans:   # llguidance's `substring_chunks`: runs of whole chunks (`word_chunks`) of one text
         common += [f'span: {r.esc} ({" | ".join(f"SPAN{i}" for i in range(len(spans)))})? {r.esc}']
-        common += [f'SPAN{i}: %regex {{"substring_words": {json.dumps(t)}}}' for i, t in enumerate(spans)]
+        common += [f'SPAN{i}: %regex {{"substring_chunks": {json.dumps(word_chunks(t))}}}' for i, t in enumerate(spans)]
     return '\n'.join(['start: ' + ' | '.join(alts)] + r.lines + common)
 
 # %% ../nbs/43_constrain.ipynb #2d6e139c
-def free_strings(schema:dict, # a value's schema (a tool's `parameters` for its whole arguments)
-                 value) -> list:
-    "The string values under `schema` that the `spans` constraint governs (`type: string` without `enum`, inside arrays and objects too)."
+def string_paths(schema:dict, # a value's schema (a tool's `parameters` for its whole arguments)
+                 value, path:str='') -> list: # path: where `value` is (a tool's name for its arguments)
+    "`[(path, value)]` of the free string values under `schema` (`type: string` without `enum`, inside arrays and objects too); paths as `tool.key.inner`."
     if not isinstance(schema, dict) or 'enum' in schema: return []
     t = schema.get('type')
-    if t == 'string': return [value] if isinstance(value, str) else []
-    if t == 'array' and isinstance(value, list): return [x for v in value for x in free_strings(schema.get('items', {}), v)]
+    if t == 'string': return [(path, value)] if isinstance(value, str) else []
+    if t == 'array' and isinstance(value, list): return [x for v in value for x in string_paths(schema.get('items', {}), v, path)]
     if t == 'object' and isinstance(value, dict):
         props = schema.get('properties') or {}
-        return [x for k, v in value.items() for x in free_strings(props.get(k, {}), v)]
+        return [x for k, v in value.items() for x in string_paths(props.get(k, {}), v, f'{path}.{k}' if path else k)]
     return []
+
+def free_strings(schema:dict, value) -> list:
+    "The free string values under `schema` (`string_paths` without the paths)."
+    return [v for _, v in string_paths(schema, value)]
+
+class Spans(NamedTuple):
+    "Which free string values are held to runs of the request's words: all but those at `free` paths (`tool.key`); a path training never saw is free when its key name is a `free` key's and no `span` key's."
+    free: tuple = () # paths whose training values were not runs of their request's words
+    span: tuple = () # paths whose training values were
+    def holds(self, path:str) -> bool:
+        "Whether the strings at `path` (`tool.key`, `[]` for array items ignored) are held to the request's words."
+        p = path.replace('[]', '')
+        if p in self.free: return False
+        if p in self.span: return True
+        name = p.rsplit('.', 1)[-1]
+        return not (name in {f.rsplit('.', 1)[-1] for f in self.free} and name not in {f.rsplit('.', 1)[-1] for f in self.span})
+
+def as_spans(spans) -> Spans|None: # None/False: off; True: every free string; a `Spans`; or `{free: [...], span: [...]}`
+    "The span rule `spans` stands for (None when strings stay free)."
+    if spans is None or spans is False: return None
+    if spans is True: return Spans()
+    if isinstance(spans, Spans): return spans
+    return Spans(tuple(spans.get('free') or ()), tuple(spans.get('span') or ()))
 
 # %% ../nbs/43_constrain.ipynb #c304917f
 _BYTE_PIECE = re.compile(r'<0x([0-9A-Fa-f]{2})>')
@@ -274,9 +300,9 @@ def _matcher(grammar:str, llt):
     return m
 
 @functools.lru_cache(maxsize=256)
-def _prompt_grammar(decls:str, tool_choice:str, key_order:str, parallel:bool, ids:tuple, spans:tuple|None=None) -> str:
+def _prompt_grammar(decls:str, tool_choice:str, key_order:str, parallel:bool, ids:tuple, spans:tuple|None=None, rule:Spans|None=None) -> str:
     "The grammar of a prompt's declarations (`tool_choice` as JSON text, so OpenAI's dict form is cached too)."
-    return call_grammar(tools_from_prompt(decls), json.loads(tool_choice), key_order, parallel, dict(ids), list(spans) if spans else None)
+    return call_grammar(tools_from_prompt(decls), json.loads(tool_choice), key_order, parallel, dict(ids), list(spans) if spans else None, rule)
 
 @functools.lru_cache(maxsize=8)
 def _token_rank(llt) -> np.ndarray:
@@ -321,19 +347,19 @@ class ToolConstraint:
                    tool_choice='auto', key_order:str='sorted', parallel:bool=True, # see `call_grammar`
                    ids:dict|None=None, # control-token ids (default: read from the tokenizer)
                    window:int=64, # how close to the token budget the closing check starts
-                   spans:bool=False): # free string values copied from the prompt's user turns (runs of whole words)
+                   spans=None): # free string values copied from the prompt's user turns: True, a `Spans` rule (which keys), or None/False
         "A constraint for the answer to `prompt`, by exactly the tools the prompt declares."
-        ids = ids or _token_ids(tokenizer)
+        ids, rule = ids or _token_ids(tokenizer), as_spans(spans)
         g = _prompt_grammar(developer_text(prompt), json.dumps(tool_choice), key_order, parallel, tuple(sorted(ids.items())),
-                            tuple(user_texts(prompt)) if spans else None)
+                            tuple(user_texts(prompt)) if rule is not None else None, rule)
         return cls(_matcher(g, guidance_tokenizer(tokenizer)).deep_copy(), guidance_tokenizer(tokenizer), ids, window)
 
     @classmethod
     def for_tools(cls, tools, tokenizer, tool_choice='auto', key_order:str='sorted', parallel:bool=True, ids:dict|None=None, window:int=64,
-                  spans:list|None=None): # texts free string values must come from (see `call_grammar`)
+                  spans:list|None=None, rule:Spans|None=None): # texts free string values must come from, and which keys (see `call_grammar`)
         "A constraint for answers calling `tools` (a list of declarations) rather than a prompt's."
         ids = ids or _token_ids(tokenizer)
-        g = call_grammar(tools, tool_choice, key_order, parallel, ids, spans)
+        g = call_grammar(tools, tool_choice, key_order, parallel, ids, spans, rule)
         return cls(_matcher(g, guidance_tokenizer(tokenizer)).deep_copy(), guidance_tokenizer(tokenizer), ids, window)
 
     @property

@@ -182,7 +182,7 @@ def evaluate_rows(generator, # anything with `generate(prompts) -> list[str]` an
         scored.append(row)
     rep = {'model': {'path': getattr(generator, 'name', None), 'backend': getattr(generator, 'kind', None),
                      'constrain': getattr(generator, 'constrain', None), 'tool_choice': getattr(generator, 'tool_choice', None),
-                     'spans': getattr(generator, 'spans', None)},
+                     'spans': None if getattr(generator, 'spans', None) is None else {'free_keys': list(generator.spans.free)}},
            'metrics': compute_metrics(scored), 'confusion': confusion_matrix(scored),
            'worst_errors': worst_errors(scored, worst),
            'timing': {'seconds': round(secs, 3), 'rows_per_second': round(len(rows) / secs, 3) if secs else None},
@@ -314,6 +314,6 @@ def eval_command(*, model:str, # run folder, adapter folder, merged model folder
     s = eval_settings(model, batch_size=batch_size, max_new_tokens=max_new_tokens, limit=limit, worst_errors=worst,
                       constrain=None if constrain else False, tool_choice=tool_choice, spans=None if spans is None else spans == 'on')
     rep = evaluate(model, data, out_dir=out, batch_size=s['batch_size'], max_new_tokens=s['max_new_tokens'], limit=s['limit'],
-                   worst=s['worst_errors'], engine=engine, n_threads=threads, n_ctx=n_ctx, constrain=s['constrain'], tool_choice=s['tool_choice'], spans=bool(s['spans']))
+                   worst=s['worst_errors'], engine=engine, n_threads=threads, n_ctx=n_ctx, constrain=s['constrain'], tool_choice=s['tool_choice'], spans=spans if spans is None else spans == 'on')
     print(_summary(rep))
     return 0

@@ -260,14 +260,15 @@ def developer_text(prompt:str) -> str:
 
 # %% ../nbs/20_formatter.ipynb #d04c5825
 _USER_TURN = re.compile(r'<start_of_turn>user\n(.*?)<end_of_turn>', re.S)
-_CHUNK = re.compile(r'\s+|\w+|[^\w\s]+')
+_CJK = '\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff'   # kana and CJK ideographs: one chunk per character
+_CHUNK = re.compile(rf'\s+|[{_CJK}]|[^\W{_CJK}]+|[^\w\s]+')
 
 def user_texts(prompt:str) -> list:
     "The text of every user turn of a rendered prompt, in order ([] if it has none)."
     return _USER_TURN.findall(prompt)
 
 def word_chunks(text:str) -> list:
-    "`text` cut into runs of word characters, of whitespace and of other characters (llguidance's `substring_words`)."
+    "`text` cut into runs of word characters, of whitespace and of other characters, each Chinese or Japanese character a chunk of its own."
     return _CHUNK.findall(text)
 
 def is_word_span(value:str, # a string argument's value

@@ -13,7 +13,7 @@ from .config import EvalConfig
 from .formatter import STOP_SEQUENCES, developer_turn
 from .models import load_model, load_tokenizer_for, resolve_engine, stop_token_ids
 from .runs import model_kind, base_model_of, RunFolder
-from .constrain import ToolConstraint, ToolLogitsProcessor, mask_scores
+from .constrain import ToolConstraint, ToolLogitsProcessor, mask_scores, Spans, as_spans
 
 # %% auto #0
 __all__ = ['SHARED_PREFIX_ATTENTION', 'PREFILL_SCORE_BYTES', 'cut_at_stop', 'common_prefix', 'attention_masks',
@@ -236,8 +236,8 @@ class HFGenerator:
                  constrain:bool=EvalConfig.constrain, # only well-formed calls to declared tools (`fg_tuner.constrain`)
                  tool_choice=EvalConfig.tool_choice, # auto | required | none | a tool name (OpenAI's meaning)
                  shared_prefix:bool|None=None, # compute each batch's common prompt prefix once (None: where the model supports it)
-                 spans:bool=False): # constrained: free string values are runs of words of the request (`fg_tuner.constrain`)
-        self.model, self.tok, self.name, self.spans = model, tokenizer, name, bool(spans)
+                 spans=None): # constrained: free string values are runs of words of the request (True, or a `fg_tuner.constrain.Spans` rule)
+        self.model, self.tok, self.name, self.spans = model, tokenizer, name, as_spans(spans)
         self.batch_size, self.max_new_tokens, self.constrain, self.tool_choice = batch_size, max_new_tokens, constrain, tool_choice
         if self.batch_size is None: self.batch_size = 256 if next(model.parameters()).device.type == 'cuda' else 32
         if self.tok.pad_token_id is None: self.tok.pad_token = self.tok.eos_token
@@ -367,12 +367,12 @@ class GGUFGenerator:
                  constrain:bool=EvalConfig.constrain, # only well-formed calls to declared tools (`fg_tuner.constrain`)
                  tool_choice=EvalConfig.tool_choice, # auto | required | none | a tool name
                  fast_forward:bool=True, # constrained: tokens the grammar forces join the step of the token before them
-                 spans:bool=False, # constrained: free string values are runs of words of the request (`fg_tuner.constrain`)
+                 spans=None, # constrained: free string values are runs of words of the request (True, or a `fg_tuner.constrain.Spans` rule)
                  **kwargs):
         try: import llama_cpp
         except ImportError: raise ModelLoadError('GGUF evaluation needs llama-cpp-python: pip install "fg_tuner[export]"') from None
         self.path, self.name, self.max_new_tokens = Path(path), str(path), max_new_tokens
-        self.constrain, self.tool_choice, self.fast_forward, self.spans = constrain, tool_choice, fast_forward, bool(spans)
+        self.constrain, self.tool_choice, self.fast_forward, self.spans = constrain, tool_choice, fast_forward, as_spans(spans)
         self.steps = self.tokens = 0   # decoding steps (model evaluations after the prompt) and answer tokens of the last `generate`
         if not self.path.is_file(): raise ModelLoadError(f'{path}: GGUF file not found')
         n = n_threads or os.cpu_count()   # for one token and for batches (the prompt, forced tokens) alike
@@ -451,17 +451,18 @@ class GGUFGenerator:
 def load_generator(path, # .gguf file, adapter folder, run folder or merged model folder
                    batch_size:int|None=EvalConfig.batch_size, # transformers batch size (None: by device)
                    max_new_tokens:int=EvalConfig.max_new_tokens, # generation budget per row
-                   spans:bool|None=None, # free string values copied from the request (None: the run's `eval.spans`, which the recipe chose; off without a run)
+                   spans:bool|None=None, # free string values copied from the request (None: as the run's `eval.spans` says, which the recipe chose; off without a run)
                    **kwargs): # passed to the backend (`engine`, `dtype`, `n_ctx`, `n_threads`, `constrain`, `tool_choice`, `fast_forward`, `shared_prefix`)
     "The right backend for `path`: `GGUFGenerator` for .gguf, else `HFGenerator`."
     kind, p = model_kind(path)
-    spans = run_spans(path) if spans is None else bool(spans)
+    spans = run_spans(path) if spans is None else (run_spans(path) or Spans()) if spans else None
     if kind == 'gguf':
         return GGUFGenerator(p, max_new_tokens=max_new_tokens, spans=spans, **{k: v for k, v in kwargs.items() if k in ('n_ctx', 'n_threads', 'constrain', 'tool_choice', 'fast_forward')})
     return HFGenerator.load(path, batch_size=batch_size, max_new_tokens=max_new_tokens, spans=spans,
                             **{k: v for k, v in kwargs.items() if k in ('engine', 'dtype', 'max_seq_length', 'constrain', 'tool_choice', 'shared_prefix')})
 
-def run_spans(path) -> bool:
-    "The `eval.spans` of the run `path` belongs to (the recipe's decision, or what the user set); False without a run."
+def run_spans(path) -> Spans|None:
+    "The span rule of the run `path` belongs to (`eval.spans`, `eval.free_keys`, `eval.span_keys`: the recipe's decision or what the user set); None without a run or with spans off."
     rf = RunFolder.of(path)
-    return bool(rf.section('eval').get('spans')) if rf else False
+    ev = rf.section('eval') if rf else {}
+    return Spans(tuple(ev.get('free_keys') or ()), tuple(ev.get('span_keys') or ())) if ev.get('spans') else None

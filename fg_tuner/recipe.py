@@ -13,7 +13,7 @@ from .config import validate_config
 from .dataset import split_rows, token_lengths, real_tool_name
 from .evaluate import expected_calls, argument_pairs
 from .formatter import developer_text, user_texts, is_word_span
-from .constrain import tools_from_prompt, free_strings
+from .constrain import tools_from_prompt, string_paths
 
 # %% auto #0
 __all__ = ['RECIPE', 'RECIPE_KEYS', 'EXPLICIT', 'Recipe', 'is_explicit', 'check_resolved', 'data_profile', 'count_parameters',
@@ -53,14 +53,14 @@ class Recipe:
     val_batch: int = 64 # validation rows generated together
     no_call_share: float = 0.2 # out-of-scope rows repeated up to this share of the training rows ...
     no_call_max_repeat: float = 4.0 # ... each at most this many times in all (few out-of-scope rows are not learnt from 50 copies)
-    span_share: float = 0.95 # free string values held to runs of the request's words (`eval.spans`) when at least this share of the training rows' are ...
-    span_min_values: int = 20 # ... and they hold at least this many
+    span_share: float = 0.95 # an argument key's free string values are held to runs of the request's words when at least this share of its training values are ...
+    span_min_values: int = 20 # ... and spans are on when such keys hold at least this many training values
 
 RECIPE = Recipe()
 "The recipe `fg-tuner train` uses."
 
 # %% ../nbs/62_recipe.ipynb #81b1bacb
-RECIPE_KEYS = ('data.val_size', 'data.no_call_share', 'eval.spans', 'training.method', 'training.per_device_train_batch_size', 'training.gradient_accumulation_steps',
+RECIPE_KEYS = ('data.val_size', 'data.no_call_share', 'eval.spans', 'eval.free_keys', 'eval.span_keys', 'training.method', 'training.per_device_train_batch_size', 'training.gradient_accumulation_steps',
                'training.num_train_epochs', 'training.learning_rate', 'lora.r', 'lora.alpha', 'training.warmup_ratio', 'training.eval_steps')
 "The config keys the recipe fills in when they are not set."
 
@@ -182,10 +182,10 @@ def repeat_no_call(rows:list, # training rows (after the validation split)
     return list(rows) + added, Choice(target, f'{tag}{k} out-of-scope rows of {n} ({k / n:.0%}) repeated to {m} '
                                               f'({m / (n - k + m):.0%} of {n - k + m}; {target:.0%} wanted){capped}', explicit)
 
-# %% ../nbs/62_recipe.ipynb #338a682d
+# %% ../nbs/62_recipe.ipynb #sp4n0001
 def span_profile(rows:list) -> dict: # rows with `prompt` (rendered, with its declarations) and their calls
-    "`{values, spans}`: the free string values of the rows' calls (`free_strings`, by each prompt's declarations) and how many are runs of words of their request."
-    decls, n, k = {}, 0, 0
+    "`{path: [values, spans]}`: per argument key path (`tool.key`), the free string values of the rows' calls and how many are runs of words of their request."
+    decls, out = {}, {}
     for r in rows:
         calls = expected_calls(r)
         if not calls: continue
@@ -194,20 +194,29 @@ def span_profile(rows:list) -> dict: # rows with `prompt` (rendered, with its de
         texts = user_texts(r['prompt'])
         for c in calls:
             t = decls[d].get(c['name'])
-            for v in (free_strings(t.parameters, c.get('arguments') or {}) if t else []):
-                n, k = n + 1, k + any(is_word_span(v, u) for u in texts)
-    return {'values': n, 'spans': k}
+            for path, v in (string_paths(t.parameters, c.get('arguments') or {}, real_tool_name(r, t.name)) if t else []):
+                n = out.setdefault(path, [0, 0])
+                n[0] += 1; n[1] += any(is_word_span(v, u) for u in texts)
+    return out
 
-def choose_spans(cfg, rows:list, recipe:Recipe=RECIPE) -> Choice: # rows: the training rows
-    "The `eval.spans` decision: free string values held to runs of the request's words when the training rows' values are such runs."
-    if is_explicit(cfg, 'eval.spans'): return Choice(bool(cfg.eval.spans), EXPLICIT, True)
-    p = span_profile(rows)
-    n, k = p['values'], p['spans']
-    if n < recipe.span_min_values:
-        return Choice(False, f'{n} free string values in the training rows (fewer than {recipe.span_min_values}): strings stay free')
-    on = k / n >= recipe.span_share
-    return Choice(on, f'{k} of {n} free string values ({k / n:.1%}) are runs of words of their request: ' +
-                      ('values held to the request\'s words' if on else f'fewer than {recipe.span_share:.0%}, strings stay free'))
+def choose_spans(cfg, rows:list, recipe:Recipe=RECIPE) -> tuple: # rows: the training rows
+    "`(eval.spans, eval.free_keys, eval.span_keys)` Choices: keys whose training values are runs of the request's words are held to them."
+    keys = ('eval.spans', 'eval.free_keys', 'eval.span_keys')
+    if is_explicit(cfg, 'eval.spans') and not cfg.eval.spans: return tuple(Choice(False if k == keys[0] else None, EXPLICIT, True) for k in keys)
+    prof = span_profile(rows)
+    held = sorted(p for p, (n, k) in prof.items() if k >= recipe.span_share * n)
+    free = sorted(p for p in prof if p not in held)
+    n_held, n_all = sum(prof[p][0] for p in held), sum(n for n, _ in prof.values())
+    ex = {k: is_explicit(cfg, k) for k in keys}
+    lists = [Choice(list(OmegaConf.select(cfg, k)), EXPLICIT, True) if ex[k] else Choice(v, r) for k, v, r in (
+             ('eval.free_keys', free, f'{len(free)} keys whose training values are not all runs of their request\'s words (fewer than {recipe.span_share:.0%})'),
+             ('eval.span_keys', held, f'{len(held)} keys whose training values are'))]
+    if ex['eval.spans']: return (Choice(True, EXPLICIT, True), *lists)
+    if n_held < recipe.span_min_values:
+        return (Choice(False, f'{n_held} training values of {len(held)} keys are runs of their request\'s words (fewer than {recipe.span_min_values}; '
+                              f'{n_all} free string values in all): strings stay free'), *lists)
+    why = f'{len(held)} of {len(prof)} keys ({n_held} of {n_all} training values) are runs of their request\'s words: held to them'
+    return (Choice(True, why + (f'; free: {", ".join(free[:6])}{" ..." if len(free) > 6 else ""}' if free else '')), *lists)
 
 # %% ../nbs/62_recipe.ipynb #4094d082
 def _pow2(x:float, how=round) -> int: return 2 ** int(how(math.log2(max(x, 1))))
@@ -314,15 +323,15 @@ def choose(cfg, # the run's config (recipe keys None/auto where the recipe decid
            val_rows:int=0, # validation rows (0: no validation split)
            val_choice:Choice|None=None, # the `data.val_size` decision (`validation_split`)
            no_call_choice:Choice|None=None, # the `data.no_call_share` decision (`repeat_no_call`)
-           spans_choice:Choice|None=None, # the `eval.spans` decision (`choose_spans`)
+           spans_choice:tuple|None=None, # the `eval.spans`, `eval.free_keys`, `eval.span_keys` decisions (`choose_spans`)
            recipe:Recipe=RECIPE) -> dict:
     "`{key: Choice}` for every recipe key, in decision order, plus `plan.global_batch`, `plan.steps`, `plan.evaluations`."
     out = {'data.val_size': val_choice or (Choice(float(cfg.data.val_size), EXPLICIT, True) if is_explicit(cfg, 'data.val_size')
                                            else Choice(0.0, 'no validation split'))}
     out['data.no_call_share'] = no_call_choice or (Choice(float(cfg.data.no_call_share), EXPLICIT, True) if is_explicit(cfg, 'data.no_call_share')
                                                    else Choice(None, 'out-of-scope rows as read'))
-    out['eval.spans'] = spans_choice or (Choice(bool(cfg.eval.spans), EXPLICIT, True) if is_explicit(cfg, 'eval.spans')
-                                         else Choice(None, 'not decided (no training rows read)'))
+    for k, c in zip(('eval.spans', 'eval.free_keys', 'eval.span_keys'), spans_choice or (None,) * 3):
+        out[k] = c or (Choice(OmegaConf.select(cfg, k), EXPLICIT, True) if is_explicit(cfg, k) else Choice(None, 'not decided (no training rows read)'))
     out['training.method'] = m = choose_method(cfg, n_params, recipe)
     pd, acc, batch = choose_batch(cfg, profile, world_size, recipe)
     out['training.per_device_train_batch_size'], out['training.gradient_accumulation_steps'] = pd, acc

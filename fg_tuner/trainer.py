@@ -392,7 +392,7 @@ def make_trainer(cfg, model, tok, run:RunFolder, train_ds, eval_ds, test_rows:li
     if validating:   # every process scores (same answers, same metric); the sample table comes from the same generations
         cbs.append(ValidationCallback(tok, val_rows, batch_size=RECIPE.val_batch, max_new_tokens=int(cfg.eval.max_new_tokens),
                    unsloth=engine == 'unsloth', out_path=run.validation_file, samples=int(cfg.logging.sample_generations),
-                   samples_path=run.samples_file, seed=int(cfg.training.seed), spans=bool(cfg.eval.spans)))
+                   samples_path=run.samples_file, seed=int(cfg.training.seed), spans={'free': cfg.eval.free_keys, 'span': cfg.eval.span_keys} if cfg.eval.spans else None))
     elif test_rows and cfg.logging.sample_generations > 0 and _world()[1] == 0:
         cbs.append(SampleGenerationCallback(tok, test_rows, n=int(cfg.logging.sample_generations),
                    max_new_tokens=int(cfg.eval.max_new_tokens), seed=int(cfg.training.seed),
