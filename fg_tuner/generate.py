@@ -6,6 +6,7 @@
 from __future__ import annotations
 import os
 import numpy as np
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from fastcore.basics import patch
 from .errors import DataError, ModelLoadError
@@ -290,8 +291,12 @@ def _processor(self:HFGenerator, prompts:list, choices:list):
     if not self.constrain: return None
     import torch
     threads = min(8, os.cpu_count() or 1) if torch.cuda.is_available() else None
-    return ToolLogitsProcessor([ToolConstraint.for_prompt(p, self.tok, c, spans=self.spans) for p, c in zip(prompts, choices)],
-                               max_new_tokens=self.max_new_tokens, threads=threads)
+    make = lambda pc: ToolConstraint.for_prompt(pc[0], self.tok, pc[1], spans=self.spans)
+    pairs, build = list(zip(prompts, choices)), min(8, os.cpu_count() or 1)
+    if self.spans is not None and build > 1 and len(pairs) > 1:   # a grammar per request (~8 ms each on one core): compiled on several threads
+        with ThreadPoolExecutor(build) as ex: cons = list(ex.map(make, pairs))
+    else: cons = [make(pc) for pc in pairs]                        # one grammar per tool set, compiled once and copied
+    return ToolLogitsProcessor(cons, max_new_tokens=self.max_new_tokens, threads=threads)
 
 @patch
 def _plain(self:HFGenerator, seqs:list, processor) -> list:
