@@ -634,7 +634,7 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
                'the accuracy columns do not depend on it.'] if any(r.get('parallel', 1) > 1 for r in rs) else []) + ['']
         # robustness: drops on the same rows
         base = {(r['dataset'], r['config']): r for r in rs if r['test'] == TEST_AS_IS}
-        rob = [r for r in rs if r['test'] not in (TEST_AS_IS, TEST_UNCONSTRAINED) and (r['dataset'], r['config']) in base]
+        rob = [r for r in rs if r['test'] != TEST_AS_IS and r['test'] not in EVAL_VARIANTS and (r['dataset'], r['config']) in base]
         if rob:
             variants = sorted({r['test'] for r in rob}, key=tests)
             L += ['#### Robustness: the same test rows, declarations shuffled or unrelated ones added', '',

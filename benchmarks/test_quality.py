@@ -177,25 +177,43 @@ def test_nocall_config():
     assert bq.CONFIGS['nocall0'] == ['data.no_call_share=0']
     assert not bq.is_convert_override('data.no_call_share=0') and not bq.is_convert_override('data.val_size=0')
     assert bq.is_convert_override('data.augment=3') and bq.is_convert_override('data.no_call_markers=[x]') and not bq.is_convert_override('training.seed=1')
-    assert bq.current_defaults() == {'data.shuffle_tools': True, 'recipe.no_call_share': 0.2}
+    assert bq.current_defaults() == {'data.shuffle_tools': True, 'recipe.no_call_share': 0.2, 'recipe.span_share': 0.95}
+
+def _variant_report(test:str, heading:str, **metrics) -> tuple:
+    "(as-is row, report, the report's section under `heading`) for an HR as-is row of quality.jsonl (spans on) and its `test` variant with `metrics` and 99 rows/s."
+    rows = [json.loads(l) for l in (ROOT/'benchmarks'/'quality.jsonl').read_text().splitlines() if l.strip()]
+    r0 = json.loads(json.dumps(next(r for r in rows if r['dataset'] == 'hr_routing' and r['test'] == bq.TEST_AS_IS and 'metrics' in r)))
+    r0['train']['spans'] = True
+    rv = json.loads(json.dumps(r0)); rv['test'] = test; rv['key'] = 'v' + rv['key']
+    rv['metrics'].update(metrics); rv['eval']['rows_per_s'] = 99.0
+    d = _tmp()
+    (d/'q.jsonl').write_text(json.dumps(r0) + '\n' + json.dumps(rv) + '\n')
+    md = bq.write_report(d/'q.jsonl', d/'q.md').read_text()
+    return r0, md, md.split(heading)[1]
 
 def test_unconstrained_test_set():
     "`--unconstrained-configs` (default: default) adds the as-is rows evaluated with --no-constrain; the report compares the two."
     a = bq.parse([])
     assert a.unconstrained_configs == ['default'] and bq.parse(['--unconstrained-configs', 'none']).unconstrained_configs == ['none']
     assert bq.test_names({}, False, 6, True) == [bq.TEST_AS_IS, bq.TEST_UNCONSTRAINED] and bq.test_names({}, True, 6) == [bq.TEST_AS_IS, bq.TEST_SHUFFLED, '+6 unrelated']
-    rows = [json.loads(l) for l in (ROOT/'benchmarks'/'quality.jsonl').read_text().splitlines() if l.strip()]
-    r0 = next(r for r in rows if r['dataset'] == 'hr_routing' and r['test'] == bq.TEST_AS_IS and 'metrics' in r)
-    ru = json.loads(json.dumps(r0)); ru['test'] = bq.TEST_UNCONSTRAINED; ru['key'] = 'u' + ru['key']
-    ru['metrics'].update(exact_accuracy=0.5, unparseable_rate=0.25); ru['eval']['rows_per_s'] = 99.0
-    d = _tmp()
-    (d/'q.jsonl').write_text(json.dumps(r0) + '\n' + json.dumps(ru) + '\n')
-    md = bq.write_report(d/'q.jsonl', d/'q.md').read_text()
-    sec = md.split('#### Constrained decoding against unconstrained')[1]
+    r0, md, sec = _variant_report(bq.TEST_UNCONSTRAINED, '#### Constrained decoding against unconstrained', exact_accuracy=0.5, unparseable_rate=0.25)
     m0 = r0['metrics']
     want = f"| hr_routing | {r0['config']} | {bq.fmt_pct(m0['exact_accuracy'])} / 50.0% |"
     assert want in sec and f"{bq.fmt_pct(m0['unparseable_rate'])} / 25.0%" in sec and '/ 99.0 |' in sec, sec[:1500]
     assert '#### Robustness' not in md   # the unconstrained row is not a robustness variant
+
+def test_free_strings_test_set():
+    "`--free-string-configs` (default: default) adds the as-is rows evaluated with --spans off, for datasets with string arguments; the report compares the two."
+    a = bq.parse([])
+    assert a.free_string_configs == ['default'] and bq.parse(['--free-string-configs', 'none']).free_string_configs == ['none']
+    assert bq.EVAL_VARIANTS[bq.TEST_FREE_STRINGS] == ['--spans', 'off'] and bq.EVAL_VARIANTS[bq.TEST_UNCONSTRAINED] == ['--no-constrain']
+    assert bq.test_names({}, False, 6, True, True) == [bq.TEST_AS_IS, bq.TEST_UNCONSTRAINED, bq.TEST_FREE_STRINGS]
+    assert bq.test_names({'string_args': False}, False, 6, False, True) == [bq.TEST_AS_IS]   # CLINC150: no string arguments
+    r0, md, sec = _variant_report(bq.TEST_FREE_STRINGS, '#### String values from the request against free strings', exact_accuracy=0.5, arg_f1=0.25)
+    m0 = r0['metrics']
+    want = f"| hr_routing | {r0['config']} | on | {bq.fmt_pct(m0['exact_accuracy'])} / 50.0% |"
+    assert want in sec and f"{bq.fmt_f(m0['arg_f1'])} / 0.250 |" in sec and '/ 99.0 |' in sec, sec[:1500]
+    assert '#### Robustness' not in md   # nor is the free-strings row
 
 def test_rescore_eval():
     "rescore_eval scores each split of one eval call's predictions as bench_quality does; counts that do not add up are refused."

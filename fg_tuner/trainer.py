@@ -135,13 +135,22 @@ class TorchChunkedLogProb:
         return tuple(None if parts[0][i] is None else torch.cat([p[i] for p in parts]) for i in range(5))
 
 # %% ../nbs/65_trainer.ipynb #9445d689
+class _DeviceLogProb:
+    "TRL's Triton kernel for CUDA tensors and `TorchChunkedLogProb` for the others (a model trained on the CPU of a machine that has Triton)."
+    triton = None
+    @staticmethod
+    def apply(hidden, *args, **kwargs):
+        return (_DeviceLogProb.triton if hidden.is_cuda else TorchChunkedLogProb).apply(hidden, *args, **kwargs)
+
 def ensure_loss_head() -> str:
-    "Install `TorchChunkedLogProb` into TRL when its Triton kernel is unavailable; return which head is in use."
+    "Install `TorchChunkedLogProb` into TRL where its Triton kernel is unavailable (or the tensors are not on CUDA); return which head CUDA training uses."
     import trl.trainer.utils as tu
-    if getattr(tu, '_ChunkedLogProbFunction', None) is None:
+    k = getattr(tu, '_ChunkedLogProbFunction', None)
+    if k is None or k is TorchChunkedLogProb:
         tu._ChunkedLogProbFunction = TorchChunkedLogProb
         return 'torch'
-    return 'torch' if tu._ChunkedLogProbFunction is TorchChunkedLogProb else 'triton'
+    if k is not _DeviceLogProb: _DeviceLogProb.triton, tu._ChunkedLogProbFunction = k, _DeviceLogProb
+    return 'triton'
 
 # %% ../nbs/65_trainer.ipynb #c3784a5f
 def _lora_kwargs(cfg) -> dict:
