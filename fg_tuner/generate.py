@@ -239,6 +239,7 @@ class HFGenerator:
                  shared_prefix:bool|None=None, # compute each batch's common prompt prefix once (None: where the model supports it)
                  spans=None): # constrained: free string values are runs of words of the request (True, or a `fg_tuner.constrain.Spans` rule)
         self.model, self.tok, self.name, self.spans = model, tokenizer, name, as_spans(spans)
+        self.prefetch = next(model.parameters()).device.type == 'cuda'   # with spans, compile the next batch's grammars while one decodes (CPU cores are free while a GPU decodes)
         self.batch_size, self.max_new_tokens, self.constrain, self.tool_choice = batch_size, max_new_tokens, constrain, tool_choice
         if self.batch_size is None: self.batch_size = 256 if next(model.parameters()).device.type == 'cuda' else 32
         if self.tok.pad_token_id is None: self.tok.pad_token = self.tok.eos_token
@@ -346,11 +347,16 @@ def generate(self:HFGenerator, prompts:list, # rendered prompts (each starting w
     order = sorted(range(len(prompts)), key=lambda i: (-1, enc[i]) if heads[i] is None else (rank[id(heads[i])], enc[i][len(heads[i]):]))
     out, was_training = [None] * len(prompts), self.model.training
     self.model.eval()
+    batches = [order[b:b + self.batch_size] for b in range(0, len(order), self.batch_size)]
+    build = lambda idx: self._processor([prompts[i] for i in idx], [choices[i] for i in idx])
+    # with spans every request has a grammar of its own: the next batch's are compiled while this one decodes
+    ahead = ThreadPoolExecutor(1) if self.constrain and self.spans is not None and self.prefetch and len(batches) > 1 else None
     try:
-        for b in range(0, len(order), self.batch_size):
-            idx = order[b:b + self.batch_size]
+        nxt = ahead.submit(build, batches[0]) if ahead else None
+        for k, idx in enumerate(batches):
             with torch.profiler.record_function('fg.constrain.build'):
-                seqs, proc = [enc[i] for i in idx], self._processor([prompts[i] for i in idx], [choices[i] for i in idx])
+                seqs, proc = [enc[i] for i in idx], (nxt.result() if ahead else build(idx))
+                if ahead and k + 1 < len(batches): nxt = ahead.submit(build, batches[k + 1])
             with torch.inference_mode():
                 if self.shared_prefix:
                     L = min(common_prefix(seqs), min(map(len, seqs)) - 1)   # every row keeps at least one token of its own
@@ -358,6 +364,7 @@ def generate(self:HFGenerator, prompts:list, # rendered prompts (each starting w
                 else: toks = self._plain(seqs, proc)
             for i, t in zip(idx, toks): out[i] = cut_at_stop(self.tok.decode(t, skip_special_tokens=False), self.stops)
     finally:
+        if ahead: ahead.shutdown(wait=True)
         if was_training: self.model.train()
     return out
 
