@@ -160,7 +160,7 @@ def call_grammar(tools, # the declared tools (dicts or `Tool`s)
                  parallel:bool=True, # allow several calls in one answer
                  ids:dict|None=None, # token ids of the control tokens (default `DEFAULT_TOKEN_IDS`)
                  spans:list|None=None, # texts (the request's): free string values must be a run of whole words of one of them; None: any text
-                 rule:'Spans|None'=None) -> str: # with `spans`: which keys it holds (default: every free string)
+                 rule=None) -> str: # with `spans`: a `Spans` rule, which keys it holds (default: every free string)
     "A grammar (llguidance's Lark dialect) of every well-formed answer these tools allow."
     tools = parse_tools(tools)
     spans = [t for t in (spans or []) if t]
