@@ -314,6 +314,6 @@ def eval_command(*, model:str, # run folder, adapter folder, merged model folder
     s = eval_settings(model, batch_size=batch_size, max_new_tokens=max_new_tokens, limit=limit, worst_errors=worst,
                       constrain=None if constrain else False, tool_choice=tool_choice, spans=None if spans is None else spans == 'on')
     rep = evaluate(model, data, out_dir=out, batch_size=s['batch_size'], max_new_tokens=s['max_new_tokens'], limit=s['limit'],
-                   worst=s['worst_errors'], engine=engine, n_threads=threads, n_ctx=n_ctx, constrain=s['constrain'], tool_choice=s['tool_choice'], spans=spans if spans is None else spans == 'on')
+                   worst=s['worst_errors'], engine=engine, n_threads=threads, n_ctx=n_ctx, constrain=s['constrain'], tool_choice=s['tool_choice'], spans=s['spans'])
     print(_summary(rep))
     return 0

@@ -19,7 +19,7 @@ from .constrain import ToolConstraint, ToolLogitsProcessor, mask_scores, Spans, 
 # %% auto #0
 __all__ = ['SHARED_PREFIX_ATTENTION', 'PREFILL_SCORE_BYTES', 'cut_at_stop', 'common_prefix', 'attention_masks',
            'shared_prefix_attention', 'StaticKV', 'prefill_rows', 'decode_shared', 'HFGenerator', 'tokenize_prompts',
-           'GGUFGenerator', 'load_generator', 'run_spans']
+           'GGUFGenerator', 'load_generator', 'eval_spans', 'run_spans']
 
 # %% ../nbs/45_generate.ipynb #8c47b4c7
 def cut_at_stop(text:str, stops=STOP_SEQUENCES) -> str:
@@ -473,8 +473,11 @@ def load_generator(path, # .gguf file, adapter folder, run folder or merged mode
     return HFGenerator.load(path, batch_size=batch_size, max_new_tokens=max_new_tokens, spans=spans,
                             **{k: v for k, v in kwargs.items() if k in ('engine', 'dtype', 'max_seq_length', 'constrain', 'tool_choice', 'shared_prefix')})
 
-def run_spans(path) -> Spans|None:
-    "The span rule of the run `path` belongs to (`eval.spans`, `eval.free_keys`, `eval.span_keys`: the recipe's decision or what the user set); None without a run or with spans off."
-    rf = RunFolder.of(path)
-    ev = rf.section('eval') if rf else {}
+def eval_spans(ev) -> Spans|None: # a config's `eval:` section (dict or DictConfig)
+    "The span rule an `eval:` section sets (`spans`, `free_keys`, `span_keys`: the recipe's decision or what the user set); None with spans off."
     return Spans(tuple(ev.get('free_keys') or ()), tuple(ev.get('span_keys') or ())) if ev.get('spans') else None
+
+def run_spans(path) -> Spans|None:
+    "The span rule of the run `path` belongs to (`eval_spans` of its config); None without a run or with spans off."
+    rf = RunFolder.of(path)
+    return eval_spans(rf.section('eval')) if rf else None

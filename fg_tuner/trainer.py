@@ -395,13 +395,14 @@ def make_trainer(cfg, model, tok, run:RunFolder, train_ds, eval_ds, test_rows:li
     "The `SFTTrainer` of a run, with the loss-plot and validation (or sample-generation) callbacks (and GPU memory and step time first)."
     from trl import SFTTrainer
     from fg_tuner.callbacks import GpuMemoryCallback, StepTimeCallback, LossPlotCallback, SampleGenerationCallback, ValidationCallback, ProgressCallback
+    from fg_tuner.generate import eval_spans
     validating = bool(val_rows) and eval_ds is not None
     args = single_device_unless_distributed(training_arguments(cfg, run.path, dtype, engine, eval_ds is not None, report_to, validating))
     cbs = [LossPlotCallback(run.loss_plot, title=run.name)] + ([ProgressCallback()] if args.disable_tqdm else [])   # no tqdm without a TTY
     if validating:   # every process scores (same answers, same metric); the sample table comes from the same generations
         cbs.append(ValidationCallback(tok, val_rows, batch_size=RECIPE.val_batch, max_new_tokens=int(cfg.eval.max_new_tokens),
                    unsloth=engine == 'unsloth', out_path=run.validation_file, samples=int(cfg.logging.sample_generations),
-                   samples_path=run.samples_file, seed=int(cfg.training.seed), spans={'free': cfg.eval.free_keys, 'span': cfg.eval.span_keys} if cfg.eval.spans else None))
+                   samples_path=run.samples_file, seed=int(cfg.training.seed), spans=eval_spans(cfg.eval)))
     elif test_rows and cfg.logging.sample_generations > 0 and _world()[1] == 0:
         cbs.append(SampleGenerationCallback(tok, test_rows, n=int(cfg.logging.sample_generations),
                    max_new_tokens=int(cfg.eval.max_new_tokens), seed=int(cfg.training.seed),
