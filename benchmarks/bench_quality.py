@@ -53,11 +53,14 @@ CONFIGS = {
     'shuffle': ['data.shuffle_tools=true'],
     'noshuffle': ['data.shuffle_tools=false'],
     'rename': ['data.rename_tools=0.3'],
+    'renamekeys': ['data.rename_keys=0.3'],
+    'renameall': ['data.rename_tools=0.3', 'data.rename_keys=0.3'],
     'nocall0': ['data.no_call_share=0'],
     'early2': ['training.early_stopping_patience=2'],
 }
 """Named configs: `fg-tuner train` overrides (`data.*` ones go to `fg-tuner convert` of the training set). `rename`: 30% of the training rows declare and call made-up tool names
-(`fg_tuner.dataset.rename_declarations`). `augment`: up to
+(`fg_tuner.dataset.rename_declarations`); `renamekeys` 30% with made-up argument keys (`data.rename_keys`), and `renameall`
+both, each row picked for each on its own. `augment`: up to
 3 more training rows per train row, with the argument values the request spells out swapped for other values of the
 same argument (`fg_tuner.dataset.augment_train`); the test rows are never touched, and augmented rows whose request
 equals a request of the dataset's test sets are dropped from the training file (counted in the row's data). `nocall0`:
@@ -90,6 +93,7 @@ MATRICES = {
     'sweep6': 'default,rename:sgd_router,sgd_unseen; default:hr_routing,clinc150; nocall0@seed1,default@seed1:hr_routing,clinc150',
     'sweep7': 'default@seed1,rename@seed1:sgd_router,sgd_unseen; default,early2:hr_routing,clinc150; early2:sgd_router,sgd_unseen; nocall0@seed1,default@seed1:hr_routing,clinc150',
     'sweep8': 'default:sgd_router,sgd_unseen,hr_routing,clinc150; early2:sgd_router,sgd_unseen,hr_routing,clinc150; default@seed1:sgd_router,sgd_unseen,hr_routing',
+    'sweep9': 'default,rename,renameall:sgd_router,sgd_unseen; renameall:hr_routing,clinc150; default@seed1:hr_routing,clinc150',
 }
 """Named `--matrix` presets: `configs:datasets` pairs, run in this order (`gpu12` is the first GPU sweep, about 12 minutes by the --plan
 estimate; `sweep1` the next one: the five changes to the default most likely to matter, on the two datasets that train fastest,
@@ -97,13 +101,14 @@ about 35 GPU minutes one after the other, less with `--parallel 4`: its first ei
 `sweep2` the one after `data.shuffle_tools` became the default: the new default against the old, LoRA, distractors and
 augmentation, and SGD; `sweep3` what GPU session 5 left of it, with the default, `noshuffle` and `lora` trained
 with a second seed first, since two runs of one config differed by up to 10.7 points; then `rename`, 30% of the
-training rows with made-up tool names, on SGD's unseen services first); `sweep4` the same, the two long SGD trainings first so that they run beside the rest, and `rename` before the seed repeats; `sweep5` what session 6 left: the two SGD trainings, which five trainings at once on one GPU had slowed past the limit (run it with `--parallel 3` or less), then the seed repeats it did not finish; `sweep6` the same SGD trainings beside the default after the recipe began repeating out-of-scope rows (`data.no_call_share`), then `nocall0` and seed repeats; `sweep7` the SGD pair again with a second seed (the first evaluation ran out of memory, `benchmarks/quality.md`), the default with its constrained/unconstrained comparison, and `early2` against it; `sweep8` the default after string values began to be held to the request's words (`eval.spans`, its 'as is, free strings' rows the comparison), `early2` beside it, then seed repeats. Under the recipe's default (full fine-tuning for a 270M model)
+training rows with made-up tool names, on SGD's unseen services first); `sweep4` the same, the two long SGD trainings first so that they run beside the rest, and `rename` before the seed repeats; `sweep5` what session 6 left: the two SGD trainings, which five trainings at once on one GPU had slowed past the limit (run it with `--parallel 3` or less), then the seed repeats it did not finish; `sweep6` the same SGD trainings beside the default after the recipe began repeating out-of-scope rows (`data.no_call_share`), then `nocall0` and seed repeats; `sweep7` the SGD pair again with a second seed (the first evaluation ran out of memory, `benchmarks/quality.md`), the default with its constrained/unconstrained comparison, and `early2` against it; `sweep8` the default after string values began to be held to the request's words (`eval.spans`, its 'as is, free strings' rows the comparison), `early2` beside it, then seed repeats; `sweep9` made-up argument keys (`renameall`: tools and keys) against `rename` (tools only) and the
+default on SGD (the default repeated: one seed's spread is part of the comparison), then on the sheets and CLINC150. Under the recipe's default (full fine-tuning for a 270M model)
 the LoRA-only configs name `training.method=lora` or a LoRA rank, which makes the recipe choose LoRA."""
 TEST_AS_IS, TEST_SHUFFLED, TEST_UNCONSTRAINED, TEST_FREE_STRINGS = 'as is', 'shuffled', 'as is, unconstrained', 'as is, free strings'
 EVAL_VARIANTS = {TEST_UNCONSTRAINED: ['--no-constrain'], TEST_FREE_STRINGS: ['--spans', 'off']}
 "The 'as is' rows evaluated again, in a call of their own, with these `fg-tuner eval` flags."
-TEST_CONVERT = ['data.shuffle_tools=false', 'data.rename_tools=0']
-"Added to every conversion of a test file: its rows land in the converter's train.jsonl, whose declarations `data.shuffle_tools` (the default) would reorder per row and `data.rename_tools` rename; a test set lists them as the file does, as a deployment sends them."
+TEST_CONVERT = ['data.shuffle_tools=false', 'data.rename_tools=0', 'data.rename_keys=0']
+"Added to every conversion of a test file: its rows land in the converter's train.jsonl, whose declarations `data.shuffle_tools` (the default) would reorder per row and `data.rename_tools` / `data.rename_keys` rename; a test set lists them as the file does, as a deployment sends them."
 BASE_OVERRIDES = ['logging.wandb_mode=disabled', 'logging.sample_generations=0', 'training.save_steps=1000000']
 "Added to every training: no W&B, no sample generation during training, no intermediate checkpoints."
 SMOKE = dict(model='tiny', configs='default', sgd_train_per_tool=2, sgd_max_test=8, clinc_train_per_tool=2, clinc_oos_train=4,

@@ -157,6 +157,16 @@ def test_rename_config():
     c = convert(ROOT/'data/raw/hr_routing.xlsx', rename_tools=0.3)
     assert c.report['renamed']['rows'] == round(0.3 * c.report['train']) == sum(1 for r in c.train if r.get('renamed_from'))
 
+def test_rename_keys_config():
+    "`renamekeys` / `renameall` convert the training set with made-up argument keys; test conversions pin data.rename_keys to 0."
+    assert bq.CONFIGS['renamekeys'] == ['data.rename_keys=0.3'] and bq.CONFIGS['renameall'] == ['data.rename_tools=0.3', 'data.rename_keys=0.3']
+    assert 'data.rename_keys=0' in bq.TEST_CONVERT and all(bq.is_convert_override(o) for o in bq.CONFIGS['renameall'])
+    assert ('renameall', ['sgd_router', 'sgd_unseen']) in bq.parse(['--matrix', 'sweep9']).matrix
+    c = convert(ROOT/'data/raw/hr_routing.xlsx', rename_tools=0.3, rename_keys=0.3)
+    r = c.report['renamed']
+    assert (r['rows'], r['key_rows']) == (round(0.3 * c.report['train']),) * 2, r
+    assert r['key_rows'] == sum(1 for x in c.train if x.get('renamed_keys'))
+
 def test_in_scope_tool_accuracy():
     "The report's in-scope tool accuracy: stored, or derived exactly from the overall and out-of-scope rates of older rows."
     m = {'n': 400, 'oos_n': 100, 'tool_accuracy': 0.885, 'oos_accuracy': 0.68}

@@ -75,6 +75,7 @@ class DataConfig:
     distractor_tools: Optional[str] = None # tools file to draw distractors from; None = a built-in generic pool
     augment: int = 0 # up to N more training rows per train row: argument values written in the request swapped for other values (0 = off)
     rename_tools: float = 0.0 # fraction (0-1) of training rows whose declared tools get made-up names, in the declarations and the answer, so the router learns to choose by description and parameters as it must for tools it was never trained on (0 = off; not measured yet)
+    rename_keys: float = 0.0 # fraction (0-1) of training rows whose declared tools' argument keys (top level) get made-up names, in the declarations and the answer, so the router learns to choose keys by their descriptions as it must for tools it was never trained on (0 = off)
     shuffle_tools: bool = True # training rows list their declarations in a seeded order of their own (test rows keep the tools file's order), so the router reads them instead of learning positions (benchmarks/quality.md)
     augment_values: Optional[str] = None # YAML/JSON file of more values per `tool.argument` for `augment` (a list, or false: never swap it)
     developer_prompt: Optional[str] = None # replaces the standard trigger sentence of the developer turn
@@ -177,7 +178,7 @@ _CHOICES = {
 _RANGES = { # key: (low, high, low inclusive, high inclusive); None = unbounded
     'model.max_seq_length': (1, None, True, True), 'lora.r': (1, None, True, True), 'lora.alpha': (1, None, True, True),
     'lora.dropout': (0, 1, True, False), 'data.test_size': (0, 1, True, False), 'data.distractors': (0, None, True, True),
-    'data.augment': (0, None, True, True), 'data.rename_tools': (0, 1, True, True), 'data.max_cell_chars': (1, None, True, True), 'data.header_search_rows': (1, None, True, True),
+    'data.augment': (0, None, True, True), 'data.rename_tools': (0, 1, True, True), 'data.rename_keys': (0, 1, True, True), 'data.max_cell_chars': (1, None, True, True), 'data.header_search_rows': (1, None, True, True),
     'training.pad_to_multiple_of': (1, None, True, True), 'data.val_size': (0, 1, True, False), 'data.no_call_share': (0, 1, True, False), 'training.eval_steps': (1, None, True, True), 'training.early_stopping_patience': (0, None, True, True),
     'training.num_train_epochs': (0, None, False, True), 'training.per_device_train_batch_size': (1, None, True, True),
     'training.gradient_accumulation_steps': (1, None, True, True), 'training.learning_rate': (0, None, False, True),

@@ -23,9 +23,9 @@ __all__ = ['TOOLS_SHEET_NAMES', 'GENERIC_TOOLS', 'tools_from_table', 'parse_args
            'length_stats', 'token_lengths', 'Conversion', 'to_dataset_dict', 'read_records', 'read_examples',
            'distractor_pool', 'format_records', 'value_spans', 'value_text', 'argument_leaves', 'schema_paths',
            'read_augment_values', 'categories', 'ValuePools', 'swappable', 'make_variant', 'argument_variants',
-           'augment_train', 'shuffle_declarations', 'made_up_name', 'renamed_tools', 'real_tool_name',
-           'rename_declarations', 'rows_per_tool', 'token_report', 'convert', 'processed_dir_for', 'conversion_style',
-           'check_conversion_style', 'convert_config', 'convert_command']
+           'augment_train', 'shuffle_declarations', 'made_up_name', 'renamed_tools', 'real_tool_name', 'renamed_keys',
+           'rename_keys', 'real_keys', 'rename_declarations', 'rows_per_tool', 'token_report', 'convert',
+           'processed_dir_for', 'conversion_style', 'check_conversion_style', 'convert_config', 'convert_command']
 
 # %% ../nbs/35_dataset.ipynb #303415c8
 TOOLS_SHEET_NAMES = ('tools', 'tool', 'functions', 'function declarations', '工具', '工具定义', '函数')
@@ -312,12 +312,12 @@ def to_dataset_dict(train:list, test:list):
     from datasets import Dataset, DatasetDict, Features, Value, Sequence
     feats = Features({'user_content': Value('string'), 'tool_name': Value('string'), 'tool_arguments': Value('string'),
                       'tools': Sequence(Value('string')), 'prompt': Value('string'), 'completion': Value('string'),
-                      'text': Value('string'), 'source': Value('string'), 'row': Value('int64'), 'renamed_from': Value('string')})
+                      'text': Value('string'), 'source': Value('string'), 'row': Value('int64'), 'renamed_from': Value('string'), 'renamed_keys': Value('string')})
     def ds(recs):  # straight to Arrow: 2-3x faster than Dataset.from_dict on prompts this long
         import pyarrow as pa
-        cols = {k: [r.get(k) for r in recs] if k == 'renamed_from' else [r[k] for r in recs] for k in feats}
+        cols = {k: [r.get(k) for r in recs] if k in ('renamed_from', 'renamed_keys') else [r[k] for r in recs] for k in feats}
         cols['tool_arguments'] = [json.dumps(a, ensure_ascii=False) for a in cols['tool_arguments']]
-        cols['renamed_from'] = [json.dumps(m, ensure_ascii=False) if m else None for m in cols['renamed_from']]
+        for k in ('renamed_from', 'renamed_keys'): cols[k] = [json.dumps(m, ensure_ascii=False) if m else None for m in cols[k]]
         return Dataset(pa.table(cols, schema=feats.arrow_schema))
     return DatasetDict({'train': ds(train), 'test': ds(test)})
 
@@ -703,25 +703,56 @@ def real_tool_name(row:dict, name:str|None=None) -> str|None: # a record; a tool
     name = row.get('tool_name') if name is None else name
     return renamed_tools(row).get(name, name) if name else name
 
-def rename_declarations(records:list, tools:list, opts:dict, # as `shuffle_declarations`; `opts['rename_tools']` is the fraction
+def renamed_keys(row:dict) -> dict:
+    "A record's `renamed_keys` (`{tool name as the record declares it: {made-up key: real key}}`; `{}` when not renamed), also as JSON text."
+    m = row.get('renamed_keys') or {}
+    return json.loads(m) if isinstance(m, str) else m
+
+def rename_keys(parameters:dict, names:dict) -> dict: # a `Tool.parameters` object; `{old key: new key}` for its top-level properties
+    "The parameters object with its top-level property keys renamed (in `properties` and `required`; the order kept)."
+    if not names: return parameters
+    out = dict(parameters)
+    out['properties'] = {names.get(k, k): v for k, v in (parameters.get('properties') or {}).items()}
+    if 'required' in parameters: out['required'] = [names.get(k, k) for k in parameters['required']]
+    return out
+
+def real_keys(row:dict, tool, arguments:dict) -> tuple: # a record; a `Tool` as the record declares it; a call's arguments
+    "`(parameters, arguments)` of a call with the real keys behind `data.rename_keys`'s made-up ones (unchanged when not renamed)."
+    back = renamed_keys(row).get(tool.name) or {}
+    return rename_keys(tool.parameters, back), {back.get(k, k): v for k, v in (arguments or {}).items()}
+
+def rename_declarations(records:list, tools:list, opts:dict, # as `shuffle_declarations`; `opts['rename_tools']` and `opts['rename_keys']` are the fractions
                         pool=(), salt:str='') -> tuple:
-    "`(records, renamed)`: a seeded `data.rename_tools` fraction of the records re-rendered with made-up tool names."
-    frac = float(opts.get('rename_tools') or 0)
-    if frac <= 0 or not records: return records, 0
+    "`(records, rows with tools renamed, rows with keys renamed)`: seeded fractions of the records re-rendered with made-up tool names (`data.rename_tools`) and made-up argument keys (`data.rename_keys`)."
+    ft, fk = float(opts.get('rename_tools') or 0), float(opts.get('rename_keys') or 0)
+    if (ft <= 0 and fk <= 0) or not records: return records, 0, 0
     by = {t.name: t for t in [*pool, *tools]}
-    pick = set(random.Random(f"{opts['seed']}:rename:{salt}").sample(range(len(records)), round(frac * len(records))))
-    out = []
+    def pick(frac, what): return set(random.Random(f"{opts['seed']}:{what}:{salt}").sample(range(len(records)), round(frac * len(records)))) if frac > 0 else set()
+    pick_t, pick_k = pick(ft, 'rename'), pick(fk, 'rename_keys')
+    out, n_keys = [], 0
     for i, r in enumerate(records):
-        if i not in pick: out.append(r); continue
-        rng, new = random.Random(f"{opts['seed']}:rename:{salt}:{i}"), {}
-        for n in r['tools']: new[n] = made_up_name(n, rng, set(by) | set(new.values()))
-        decl = [dataclasses.replace(by[n], name=new[n]) for n in r['tools']]
-        name = new[r['tool_name']] if r['tool_name'] else None
-        ex = format_example(decl, r['user_content'], [{'name': name, 'arguments': r['tool_arguments']}] if name else [],
+        if i not in pick_t and i not in pick_k: out.append(r); continue
+        decl, name, args, extra = [by[n] for n in r['tools']], r['tool_name'], r['tool_arguments'], {}
+        if i in pick_k:   # every declared tool's top-level keys, the called tool's arguments with them
+            rng, maps = random.Random(f"{opts['seed']}:rename_keys:{salt}:{i}"), {}
+            for t in decl:
+                props, m = t.parameters.get('properties') or {}, {}
+                for k in props: m[k] = made_up_name(k, rng, set(props) | set(m.values()))
+                if m: maps[t.name] = m
+            decl = [dataclasses.replace(t, parameters=rename_keys(t.parameters, maps.get(t.name, {}))) for t in decl]
+            if name in maps: args = {maps[name].get(k, k): v for k, v in args.items()}
+            if maps: extra['renamed_keys'], n_keys = {n: {v: k for k, v in m.items()} for n, m in maps.items()}, n_keys + 1
+            elif i not in pick_t: out.append(r); continue   # no declared tool has keys: nothing to rename
+        if i in pick_t:
+            rng, new = random.Random(f"{opts['seed']}:rename:{salt}:{i}"), {}
+            for t in decl: new[t.name] = made_up_name(t.name, rng, set(by) | set(new.values()))
+            decl, name = [dataclasses.replace(t, name=new[t.name]) for t in decl], new[name] if name else None
+            extra['renamed_from'] = {v: k for k, v in new.items()}
+            if 'renamed_keys' in extra: extra['renamed_keys'] = {new[n]: m for n, m in extra['renamed_keys'].items()}
+        ex = format_example(decl, r['user_content'], [{'name': name, 'arguments': args}] if name else [],
                             developer=opts.get('developer_prompt'), refusal=opts.get('refusal'), style=opts.get('style', 'functiongemma'))
-        out.append(r | {k: ex[k] for k in ('prompt', 'completion', 'text')} | {'tools': [new[n] for n in r['tools']], 'tool_name': name,
-                        'renamed_from': {v: k for k, v in new.items()}})
-    return out, len(pick)
+        out.append(r | {k: ex[k] for k in ('prompt', 'completion', 'text')} | {'tools': [t.name for t in decl], 'tool_name': name, 'tool_arguments': args} | extra)
+    return out, len(pick_t), n_keys
 
 # %% ../nbs/35_dataset.ipynb #68e8b8ed
 def rows_per_tool(tools:list, train:list, test:list, rejects:list, markers:set) -> dict:
@@ -774,10 +805,11 @@ def convert(input, # .xlsx/.xls/.ods, .csv/.tsv or .jsonl file
     added, augmented = augment_train(train, test, tools_list, opts, path.name, pool)
     if opts.get('shuffle_tools'):   # training rows only: each its own declaration order
         train, added = shuffle_declarations(train, tools_list, opts, pool), shuffle_declarations(added, tools_list, opts, pool, salt='augmented')
-    (train, ren), (added, ren_added) = rename_declarations(train, tools_list, opts, pool), rename_declarations(added, tools_list, opts, pool, salt='augmented')
+    (train, ren, ren_k), (added, ren_added, ren_k_added) = rename_declarations(train, tools_list, opts, pool), rename_declarations(added, tools_list, opts, pool, salt='augmented')
     rejects.sort(key=lambda x: x['row'])
     report = _report(info, tools_list, tools_src, rows, blank, train, test, rejects, checker.markers, opts, warnings, records + added, augmented)
-    report['renamed'] = {'fraction': float(opts.get('rename_tools') or 0), 'rows': ren, 'augmented_rows': ren_added}
+    report['renamed'] = {'fraction': float(opts.get('rename_tools') or 0), 'rows': ren, 'augmented_rows': ren_added,
+                         'keys_fraction': float(opts.get('rename_keys') or 0), 'key_rows': ren_k, 'augmented_key_rows': ren_k_added}
     train, records = train + added, records + added
     if tokenizer is not None and (tok := offline_tokenizer(tokenizer, fallback=False)) is not None:
         report['token_lengths'] = tl = token_report(records, tok, max_seq_length, opts['seed'])
@@ -888,6 +920,7 @@ def convert_command(args:list=(), # INPUT file (.xlsx/.csv/.jsonl; default data.
     print(_summary(conv))
     print(f"wrote {folder}/: train.jsonl, test.jsonl, rejects.jsonl, tools.json, report.json" + ('' if no_dataset else ', dataset/'))
     changed = [k for k, on in (('data.shuffle_tools', cfg.data.shuffle_tools), ('data.rename_tools', float(cfg.data.rename_tools) > 0),
+                               ('data.rename_keys', float(cfg.data.rename_keys) > 0),
                                ('data.augment', int(cfg.data.augment) > 0)) if on]
     if float(cfg.data.test_size) == 0 and changed and conv.train:
         print(f"note: data.test_size=0 puts every row in train.jsonl, as training rows ({', '.join(changed)} changed them); "

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from omegaconf import OmegaConf, DictConfig
 from .errors import ConfigError
 from .config import validate_config
-from .dataset import split_rows, token_lengths, real_tool_name
+from .dataset import split_rows, token_lengths, real_tool_name, real_keys, rename_keys
 from .evaluate import expected_calls, argument_pairs
 from .formatter import developer_text, user_texts, is_word_span
 from .constrain import tools_from_prompt, string_paths
@@ -194,7 +194,7 @@ def span_profile(rows:list) -> dict: # rows with `prompt` (rendered, with its de
         texts = user_texts(r['prompt'])
         for c in calls:
             t = decls[d].get(c['name'])
-            for path, v in (string_paths(t.parameters, c.get('arguments') or {}, real_tool_name(r, t.name)) if t else []):
+            for path, v in (string_paths(*real_keys(r, t, c.get('arguments') or {}), real_tool_name(r, t.name)) if t else []):   # made-up keys (`data.rename_keys`) count for the real ones
                 n = out.setdefault(path, [0, 0])
                 n[0] += 1; n[1] += any(is_word_span(v, u) for u in texts)
     return out
