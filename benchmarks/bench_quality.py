@@ -585,14 +585,26 @@ def in_scope_tool_accuracy(m:dict):
     return round(m['tool_accuracy'] * n - m['oos_accuracy'] * k) / (n - k) if n > k else None
 def fmt_s(v): return '-' if v is None else f'{v:.0f}'
 
+def train_run(r:dict) -> tuple:
+    "Which training a row's model came from: its run folder (the same name in every session) and that training's times."
+    t = r.get('train') or {}
+    return (t.get('run_dir'), t.get('wall_s'), t.get('train_runtime_s'))
+def label_runs(rows:list) -> list:
+    "Rows with `label`: the config, and `(run N)` after it where one key was trained more than once (in order of finishing)."
+    runs = {}
+    for r in sorted(rows, key=lambda r: r.get('finished') or ''):
+        k = runs.setdefault(r['key'], [])
+        if train_run(r) not in k: k.append(train_run(r))
+    return [r | {'label': r['config'] + (f" (run {runs[r['key']].index(train_run(r)) + 1})" if len(runs[r['key']]) > 1 else '')} for r in rows]
+
 def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
     "Turn the JSONL rows into the markdown report (`--report`)."
     rows = read_results(results)
     ok = [r for r in rows if 'error' not in r]
     bad = [r for r in rows if 'error' in r and r['key'] not in {x['key'] for x in ok}]
     latest = {}
-    for r in ok: latest[r['key']] = r   # a row measured twice: the later one counts
-    ok = list(latest.values())
+    for r in ok: latest[(r['key'], train_run(r))] = r   # a training evaluated twice: the later evaluation counts
+    ok = label_runs(list(latest.values()))
     order = {n: i for i, n in enumerate(DATASETS)}
     tests = lambda t: (0 if t == TEST_AS_IS else 1 if t == TEST_SHUFFLED else 3 if t == TEST_UNCONSTRAINED else 2, t)
     cfg_order = {n: i for i, n in enumerate(CONFIGS)}
@@ -630,7 +642,7 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
             ew = fmt_s(e['wall_s']) + (f" ({e['call_rows']} rows)" if e.get('call_tests', 1) > 1 else '')
             if r.get('parallel', 1) > 1: tw, ew = tw + f" [x{r['parallel']}]", ew + f" [x{r['parallel']}]"
             tool = fmt_pct(m['tool_accuracy']) + (f' ({fmt_pct(in_scope_tool_accuracy(m))})' if m['oos_n'] else '')
-            L.append(f"| {r['dataset']} | {r['test']} ({m['n']}) | {r['config']} | {tool} | {fmt_pct(m['exact_accuracy'])} | "
+            L.append(f"| {r['dataset']} | {r['test']} ({m['n']}) | {r['label']} | {tool} | {fmt_pct(m['exact_accuracy'])} | "
                      f"{fmt_f(m['arg_precision'])} / {fmt_f(m['arg_recall'])} / {fmt_f(m['arg_f1'])} | {oos} | {fmt_pct(m['unparseable_rate'])} | "
                      f"{tw} | {ew} | {e['rows_per_s']:.1f} | `{r['bench_command']}` |")
         L += ['', '(shared): the training is the one of the row above with the same config (sgd_unseen is tested on the '
@@ -638,8 +650,9 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
               ['[xN]: run with `--parallel N`, N groups at once on one GPU: a shared-GPU wall time, longer than alone; '
                'the accuracy columns do not depend on it.'] if any(r.get('parallel', 1) > 1 for r in rs) else []) + ['']
         # robustness: drops on the same rows
-        base = {(r['dataset'], r['config']): r for r in rs if r['test'] == TEST_AS_IS}
-        rob = [r for r in rs if r['test'] != TEST_AS_IS and r['test'] not in EVAL_VARIANTS and (r['dataset'], r['config']) in base]
+        same = lambda r: (r['dataset'], r['config'], train_run(r))   # the same training's rows
+        base = {same(r): r for r in rs if r['test'] == TEST_AS_IS}
+        rob = [r for r in rs if r['test'] != TEST_AS_IS and r['test'] not in EVAL_VARIANTS and same(r) in base]
         if rob:
             variants = sorted({r['test'] for r in rob}, key=tests)
             L += ['#### Robustness: the same test rows, declarations shuffled or unrelated ones added', '',
@@ -648,43 +661,44 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
                   'Unrelated declarations come from a pool disjoint from the one the `distractors` config trains with '
                   '(SGD: other services; CLINC150: another domain; sample sheets: the odd half of `GENERIC_TOOLS`).', '',
                   '| dataset | config | as is | ' + ' | '.join(variants) + ' |', '| --- | --- | ---: |' + ' ---: |' * len(variants)]
-            for (dsn, cfg), r0 in base.items():
+            for k0, r0 in base.items():
                 cells = []
                 for v in variants:
-                    rv = next((r for r in rob if r['dataset'] == dsn and r['config'] == cfg and r['test'] == v), None)
+                    rv = next((r for r in rob if same(r) == k0 and r['test'] == v), None)
                     if rv is None: cells.append('-'); continue
                     d = 100 * (rv['metrics']['exact_accuracy'] - r0['metrics']['exact_accuracy'])
                     cells.append(f"{fmt_pct(rv['metrics']['exact_accuracy'])} ({d:+.1f})")
                 if any(c != '-' for c in cells):
-                    L.append(f"| {dsn} | {cfg} | {fmt_pct(r0['metrics']['exact_accuracy'])} | " + ' | '.join(cells) + ' |')
+                    L.append(f"| {r0['dataset']} | {r0['label']} | {fmt_pct(r0['metrics']['exact_accuracy'])} | " + ' | '.join(cells) + ' |')
             L.append('')
         # constrained decoding (the default) against --no-constrain, on the same rows and training
-        unc = {(r['dataset'], r['config']): r for r in rs if r['test'] == TEST_UNCONSTRAINED and (r['dataset'], r['config']) in base}
+        unc = {same(r): r for r in rs if r['test'] == TEST_UNCONSTRAINED and same(r) in base}
         if unc:
             L += ['#### Constrained decoding against unconstrained', '',
                   'The "as is" test rows of the same training, evaluated a second time with `fg-tuner eval --no-constrain` (its own call): '
                   'exact calls, argument F1, unparseable answers and the call\'s generation rows/s, constrained (the default) / unconstrained.', '',
                   '| dataset | config | exact call | arg F1 | out-of-scope declined | unparseable | eval rows/s |', '| --- | --- | --- | --- | --- | --- | --- |']
-            for (dsn, cfg), ru in unc.items():
-                m0, m1 = base[(dsn, cfg)]['metrics'], ru['metrics']
+            for k0, ru in unc.items():
+                r0 = base[k0]
+                m0, m1 = r0['metrics'], ru['metrics']
                 two = lambda f, k: f'{f(m0[k])} / {f(m1[k])}'
-                L.append(f"| {dsn} | {cfg} | {two(fmt_pct, 'exact_accuracy')} | {two(fmt_f, 'arg_f1')} | "
+                L.append(f"| {r0['dataset']} | {r0['label']} | {two(fmt_pct, 'exact_accuracy')} | {two(fmt_f, 'arg_f1')} | "
                          f"{two(fmt_pct, 'oos_accuracy') if m0['oos_n'] else '-'} | {two(fmt_pct, 'unparseable_rate')} | "
-                         f"{base[(dsn, cfg)]['eval']['rows_per_s']:.1f} / {ru['eval']['rows_per_s']:.1f} |")
+                         f"{r0['eval']['rows_per_s']:.1f} / {ru['eval']['rows_per_s']:.1f} |")
             L.append('')
         # values from the request (the recipe's eval.spans) against --spans off, on the same rows and training
-        fre = {(r['dataset'], r['config']): r for r in rs if r['test'] == TEST_FREE_STRINGS and (r['dataset'], r['config']) in base}
+        fre = {same(r): r for r in rs if r['test'] == TEST_FREE_STRINGS and same(r) in base}
         if fre:
             L += ['#### String values from the request against free strings', '',
                   'The "as is" test rows of the same training, evaluated a second time with `fg-tuner eval --spans off` (its own call): '
                   'exact calls, argument precision / recall / F1 and the call\'s generation rows/s, as the run decodes by default '
                   '(`eval.spans` as the recipe chose it, the "spans" column) / with free strings.', '',
                   '| dataset | config | spans | exact call | arg P | arg R | arg F1 | eval rows/s |', '| --- | --- | --- | --- | --- | --- | --- | --- |']
-            for (dsn, cfg), rf in fre.items():
-                r0 = base[(dsn, cfg)]
+            for k0, rf in fre.items():
+                r0 = base[k0]
                 m0, m1 = r0['metrics'], rf['metrics']
                 two = lambda f, k: f'{f(m0[k])} / {f(m1[k])}'
-                L.append(f"| {dsn} | {cfg} | {'on' if r0['train'].get('spans') else 'off' if r0['train'].get('spans') is False else '?'} | "
+                L.append(f"| {r0['dataset']} | {r0['label']} | {'on' if r0['train'].get('spans') else 'off' if r0['train'].get('spans') is False else '?'} | "
                          f"{two(fmt_pct, 'exact_accuracy')} | {two(fmt_f, 'arg_precision')} | {two(fmt_f, 'arg_recall')} | {two(fmt_f, 'arg_f1')} | "
                          f"{r0['eval']['rows_per_s']:.1f} / {rf['eval']['rows_per_s']:.1f} |")
             L.append('')
@@ -692,14 +706,14 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
         reps = {}
         for r in rs:
             if r['test'] == TEST_AS_IS: reps.setdefault((r['dataset'], r['config'].partition('@seed')[0]), []).append(r)
-        reps = {k: sorted(v, key=lambda r: r['config']) for k, v in reps.items() if len(v) > 1}
+        reps = {k: sorted(v, key=lambda r: r['label']) for k, v in reps.items() if len(v) > 1}
         if reps:
-            L += ['#### Repeats: the same config and data, other training seeds (`NAME@seedN`)', '',
+            L += ['#### Repeats: the same config and data, other training seeds (`NAME@seedN`) or the same seed trained again (`(run N)`)', '',
                   'Exact-call accuracy of each run as is, their mean and range (points): what one run can and cannot tell apart.', '',
                   '| dataset | config | runs (seed: exact) | mean | range |', '| --- | --- | --- | ---: | ---: |']
             for (dsn, cfg), v in sorted(reps.items(), key=lambda kv: (order.get(kv[0][0], 99), cfg_order.get(kv[0][1], 99))):
                 ex = [r['metrics']['exact_accuracy'] for r in v]
-                seeds = ', '.join(f"{r['config'].partition('@seed')[2] or 'default'}: {fmt_pct(x)}" for r, x in zip(v, ex))
+                seeds = ', '.join(f"{r['label'].partition('@seed')[2] or r['label']}: {fmt_pct(x)}" for r, x in zip(v, ex))
                 L.append(f"| {dsn} | {cfg} | {seeds} | {fmt_pct(sum(ex) / len(ex))} | {100 * (max(ex) - min(ex)):.1f} |")
             L.append('')
         # datasets
@@ -731,7 +745,7 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
         for r in rs: by_run.setdefault(r['commands']['train'], []).append(r)
         for train_cmd, group in by_run.items():
             c0 = group[0]['commands']
-            L += [f"**{' + '.join(dict.fromkeys(r['dataset'] for r in group))} / {group[0]['config']}**", '', '```bash',
+            L += [f"**{' + '.join(dict.fromkeys(r['dataset'] for r in group))} / {group[0]['label']}**", '', '```bash',
                   '# training set', c0['convert_train'], train_cmd]
             for r in group: L += [f"# test set {r['dataset']} / {r['test']}: {r['commands']['test']}"]
             evals = list(dict.fromkeys(r['commands']['eval'].split('  # ')[0] for r in group))

@@ -150,6 +150,29 @@ def test_seed_repeats():
     assert '| 5.0 |' in line and 'seed1' not in line.split('|')[2] and '1: ' in line, line
     assert 'training.seed=1' in md
 
+def test_same_config_trained_twice():
+    "A key trained again (another run folder) is a run of its own: labelled `(run N)`, in the repeats table, and paired with its own variants; an evaluation repeated on one training replaces the earlier one."
+    rows = [json.loads(l) for l in (ROOT/'benchmarks'/'quality.jsonl').read_text().splitlines() if l.strip()]
+    r0 = next(r for r in rows if r['test'] == bq.TEST_AS_IS and r['config'] == 'default' and 'metrics' in r)
+    u0 = json.loads(json.dumps(r0)) | {'test': bq.TEST_UNCONSTRAINED, 'key': r0['key'] + '-unc'}
+    r1 = json.loads(json.dumps(r0)) | {'finished': r0['finished'] + 'z'}
+    r1['train']['run_dir'] = r0['train']['run_dir'] + '-again'
+    r1['metrics']['exact_accuracy'] = r0['metrics']['exact_accuracy'] - 0.04
+    r2 = json.loads(json.dumps(r1)) | {'finished': r0['finished'] + 'zz'}   # run 2 evaluated again: this one counts
+    r2['metrics']['exact_accuracy'] = r0['metrics']['exact_accuracy'] - 0.03
+    u0['metrics']['exact_accuracy'] = 0.123
+    d = _tmp()
+    (d/'q.jsonl').write_text(''.join(json.dumps(r) + '\n' for r in (r0, u0, r1, r2)))
+    md = bq.write_report(d/'q.jsonl', d/'q.md').read_text()
+    ds, x0, x2 = r0['dataset'], bq.fmt_pct(r0['metrics']['exact_accuracy']), bq.fmt_pct(r2['metrics']['exact_accuracy'])
+    main = [l for l in md.splitlines() if l.startswith(f'| {ds} | {bq.TEST_AS_IS} (')]
+    assert [l.split(' | ')[2] for l in main] == ['default (run 1)', 'default (run 2)'], main
+    assert x2 in main[1] and bq.fmt_pct(r1['metrics']['exact_accuracy']) not in md.split('#### Repeats')[1].split('####')[0]
+    rep = next(l for l in md.splitlines() if l.startswith(f'| {ds} | default | default (run 1): '))
+    assert f'default (run 1): {x0}, default (run 2): {x2}' in rep and '| 3.0 |' in rep, rep
+    unc = next(l for l in md.split('#### Constrained decoding against unconstrained')[1].splitlines() if l.startswith(f'| {ds} |'))
+    assert unc.startswith(f'| {ds} | default (run 1) | {x0} / 12.3% |'), unc
+
 def test_rename_config():
     "`rename` converts the training set with data.rename_tools=0.3; test conversions pin it to 0 (and shuffling off)."
     assert bq.CONFIGS['rename'] == ['data.rename_tools=0.3'] and 'data.rename_tools=0' in bq.TEST_CONVERT

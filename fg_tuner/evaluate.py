@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['NO_CALL', 'UNPARSEABLE', 'MULTIPLE', 'expected_calls', 'canonical_value', 'argument_pairs', 'score_example',
            'compute_metrics', 'confusion_matrix', 'worst_errors', 'read_test_set', 'evaluate_rows', 'fmt_rate',
-           'report_markdown', 'plot_confusion', 'write_report', 'evaluate', 'eval_settings', 'eval_command']
+           'report_markdown', 'plot_confusion', 'write_report', 'evaluate', 'eval_settings', 'command_spans',
+           'eval_command']
 
 # %% ../nbs/55_evaluate.ipynb #3f5559a5
 import json, os, time
@@ -16,7 +17,7 @@ from .config import EvalConfig
 from .formatter import parse_calls_safe
 from .dataset import read_records, check_conversion_style
 from .runs import RunFolder, model_kind, find_run_file, eval_dir_for
-from .generate import load_generator
+from .generate import load_generator, eval_spans
 
 # %% ../nbs/55_evaluate.ipynb #6679b9a7
 NO_CALL = '(no call)'
@@ -293,6 +294,14 @@ def eval_settings(model, **given) -> dict:
             for k in ('batch_size', 'max_new_tokens', 'limit', 'worst_errors', 'constrain', 'tool_choice', 'spans')}
 
 # %% ../nbs/55_evaluate.ipynb #09bb30e7
+def command_spans(model, # run folder, adapter folder, merged model folder or .gguf file
+                  spans:str|None=None): # `--spans`: on, off or not given
+    "What `fg-tuner eval --spans` hands the generator: None when not given (the run's own rule, `fg_tuner.generate.run_spans`), False for off, and for on the run's per-key rule (`eval.free_keys` / `eval.span_keys`; every free string where the run has none)."
+    if spans is None: return None
+    if spans == 'off': return False
+    rf = RunFolder.of(model)
+    return eval_spans({**dict(rf.section('eval') if rf else {}), 'spans': True})
+
 def eval_command(*, model:str, # run folder, adapter folder, merged model folder or .gguf file
                  data:str|None=None, # test.jsonl written by `fg-tuner convert` (default: the run's test set)
                  out:str|None=None, # report folder (default: <run>/eval or eval-<name> beside the model)
@@ -314,6 +323,7 @@ def eval_command(*, model:str, # run folder, adapter folder, merged model folder
     s = eval_settings(model, batch_size=batch_size, max_new_tokens=max_new_tokens, limit=limit, worst_errors=worst,
                       constrain=None if constrain else False, tool_choice=tool_choice, spans=None if spans is None else spans == 'on')
     rep = evaluate(model, data, out_dir=out, batch_size=s['batch_size'], max_new_tokens=s['max_new_tokens'], limit=s['limit'],
-                   worst=s['worst_errors'], engine=engine, n_threads=threads, n_ctx=n_ctx, constrain=s['constrain'], tool_choice=s['tool_choice'], spans=s['spans'])
+                   worst=s['worst_errors'], engine=engine, n_threads=threads, n_ctx=n_ctx, constrain=s['constrain'], tool_choice=s['tool_choice'],
+                   spans=command_spans(model, spans))
     print(_summary(rep))
     return 0
