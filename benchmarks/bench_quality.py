@@ -430,7 +430,7 @@ class Bench:
                        'arg_precision': m['arguments']['precision'], 'arg_recall': m['arguments']['recall'], 'arg_f1': m['arguments']['f1'],
                        'macro_f1': m['macro_f1'], 'oos_n': m['out_of_scope']['n'], 'oos_accuracy': m['out_of_scope']['accuracy'],
                        'false_refusal_rate': m['in_scope']['false_refusal_rate'], 'in_scope_tool_accuracy': m['in_scope']['tool_accuracy'],
-                       'unparseable_rate': m['unparseable']['rate']}
+                       'unparseable_rate': m['unparseable']['rate'], 'failures': m.get('failures')}
             note = '' if len(tests) == 1 else f'  # rows {a0 + 1}-{b0} of {len(rows)} are this test set; metrics: fg_tuner.evaluate.compute_metrics of those rows of predictions.jsonl'
             res.append({'test': test, 'metrics': metrics,
                         'eval': {'wall_s': round(secs, 1), 'generate_s': tm['seconds'], 'rows_per_s': tm['rows_per_second'],
@@ -649,6 +649,18 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
               'sgd_router training; robustness rows reuse the training of their "as is" row).'] + (
               ['[xN]: run with `--parallel N`, N groups at once on one GPU: a shared-GPU wall time, longer than alone; '
                'the accuracy columns do not depend on it.'] if any(r.get('parallel', 1) > 1 for r in rs) else []) + ['']
+        # failures by kind (rows measured since `fg_tuner.evaluate.failure_kind`)
+        fk = [r for r in rs if r['metrics'].get('failures') is not None]
+        if fk:
+            from fg_tuner.evaluate import FAILURE_KINDS
+            kinds = [k for k in FAILURE_KINDS if any(k in r['metrics']['failures'] for r in fk)]
+            L += ['#### Failures by kind', '', 'Rows that are not exact calls, by the first thing wrong with them '
+                  '(`fg_tuner.evaluate.failure_kind`; the eval report\'s "Failures by kind").', '',
+                  '| dataset | test set | config | not exact | ' + ' | '.join(kinds) + ' |', '| --- | --- | --- | ---: |' + ' ---: |' * len(kinds)]
+            for r in fk:
+                f = r['metrics']['failures']
+                L.append(f"| {r['dataset']} | {r['test']} | {r['label']} | {sum(f.values())} of {r['metrics']['n']} | " + ' | '.join(str(f.get(k, 0)) for k in kinds) + ' |')
+            L.append('')
         # robustness: drops on the same rows
         same = lambda r: (r['dataset'], r['config'], train_run(r))   # the same training's rows
         base = {same(r): r for r in rs if r['test'] == TEST_AS_IS}

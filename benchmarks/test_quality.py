@@ -173,6 +173,20 @@ def test_same_config_trained_twice():
     unc = next(l for l in md.split('#### Constrained decoding against unconstrained')[1].splitlines() if l.startswith(f'| {ds} |'))
     assert unc.startswith(f'| {ds} | default (run 1) | {x0} / 12.3% |'), unc
 
+def test_failures_table():
+    "Rows that carry `failures` (counts of `fg_tuner.evaluate.failure_kind`) get a table of them; older rows do not."
+    rows = [json.loads(l) for l in (ROOT/'benchmarks'/'quality.jsonl').read_text().splitlines() if l.strip()]
+    r0 = next(r for r in rows if r['test'] == bq.TEST_AS_IS and r['dataset'] == 'sgd_router' and 'metrics' in r)
+    d = _tmp()
+    (d/'q.jsonl').write_text(json.dumps(r0) + '\n')
+    assert '#### Failures by kind' not in bq.write_report(d/'q.jsonl', d/'q.md').read_text()
+    r1 = json.loads(json.dumps(r0)); r1['metrics']['failures'] = {'wrong tool': 7, 'missing keys': 3}
+    (d/'q.jsonl').write_text(json.dumps(r1) + '\n')
+    md = bq.write_report(d/'q.jsonl', d/'q.md').read_text()
+    head = next(l for l in md.splitlines() if l.startswith('| dataset | test set | config | not exact |'))
+    assert head.endswith('| wrong tool | missing keys |'), head
+    assert f"| sgd_router | as is | {r1['config']} | 10 of {r1['metrics']['n']} | 7 | 3 |" in md
+
 def test_rename_config():
     "`rename` converts the training set with data.rename_tools=0.3; test conversions pin it to 0 (and shuffling off)."
     assert bq.CONFIGS['rename'] == ['data.rename_tools=0.3'] and 'data.rename_tools=0' in bq.TEST_CONVERT
