@@ -22,6 +22,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_gguf_quant import timed_requests   # the same timed loop for every decoding way
 
 def lookup(out:list, src:list, k:int) -> list:
     "Up to `k` tokens that followed the last 3, 2 or 1 tokens of `out` in `src` (its latest occurrence)."
@@ -115,10 +117,7 @@ def main(argv=None):
     one, four = step_cost(d, rows[0]['prompt'])
     forced, total = forced_share(rows[1:], g.llm)
     prompt_tokens = len(g.llm.tokenize(rows[1]['prompt'].encode('utf-8'), add_bos=False, special=True))
-    g.generate([rows[0]['prompt']])
-    ref, t_ref = [], []
-    for r in rows[1:]:
-        t0 = time.perf_counter(); ref.append(g.generate([r['prompt']])[0]); t_ref.append(time.perf_counter() - t0)
+    ref, t_ref, _, _ = timed_requests(g, rows)
     drafted, t_dr, steps, toks = [], [], 0, 0
     for r in rows[1:]:
         t0 = time.perf_counter(); text, s, n = d.answer(r['prompt']); t_dr.append(time.perf_counter() - t0)
@@ -129,12 +128,7 @@ def main(argv=None):
     con = {}
     for ff in (False, True):
         cg = GGUFGenerator(a.gguf, n_threads=a.threads, max_new_tokens=128, constrain=True, fast_forward=ff)
-        cg.generate([rows[0]['prompt']])
-        outs, secs, steps_c, toks_c = [], [], 0, 0
-        for r in rows[1:]:
-            t0 = time.perf_counter(); outs.append(cg.generate([r['prompt']])[0]); secs.append(time.perf_counter() - t0)
-            steps_c += cg.steps; toks_c += cg.tokens
-        con[ff] = (outs, secs, steps_c, toks_c)
+        con[ff] = timed_requests(cg, rows)
         del cg; gc.collect()
     ff_same = sum(x == y for x, y in zip(con[False][0], con[True][0]))
     L = [f'<!-- python benchmarks/bench_gguf_decode.py {" ".join(argv if argv is not None else sys.argv[1:])} -->',

@@ -14,17 +14,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+def timed_requests(g, rows:list) -> tuple:
+    "`(answers, seconds, steps, tokens)` of a `GGUFGenerator` on `rows[1:]`, one request at a time, after a warm-up on `rows[0]` (its shared prefix then cached)."
+    g.generate([rows[0]['prompt']])
+    outs, secs, steps, toks = [], [], 0, 0
+    for r in rows[1:]:
+        t0 = time.perf_counter(); outs.append(g.generate([r['prompt']])[0]); secs.append(time.perf_counter() - t0)
+        steps += g.steps; toks += g.tokens
+    return outs, secs, steps, toks
+
 def measure(path:str, rows:list, threads:int) -> dict:
     "Constrained answers to `rows[1:]` after a warm-up on `rows[0]`, timed one request at a time."
     from fg_tuner.generate import GGUFGenerator
     from fg_tuner.evaluate import compute_metrics, expected_calls, score_example
     from fg_tuner.formatter import parse_calls_safe
     g = GGUFGenerator(path, n_threads=threads, max_new_tokens=128, constrain=True)
-    g.generate([rows[0]['prompt']])
-    outs, secs, steps, toks = [], [], 0, 0
-    for r in rows[1:]:
-        t0 = time.perf_counter(); outs.append(g.generate([r['prompt']])[0]); secs.append(time.perf_counter() - t0)
-        steps += g.steps; toks += g.tokens
+    outs, secs, steps, toks = timed_requests(g, rows)
     del g; gc.collect()
     scored = []
     for r, o in zip(rows[1:], outs):
