@@ -376,7 +376,8 @@ class Bench:
                'tokens_per_epoch': (m.get('data') or {}).get('train_tokens_per_epoch'), 'rows': ri['data']['train']['kept'],
                'skipped_too_long': ri['data']['train'].get('skipped_too_long'), 'max_seq_length': msl,
                'peak_gpu_memory_gb': m.get('peak_gpu_memory_gb'), 'engine': ri.get('engine'), 'dtype': ri.get('dtype'), 'reused': False,
-               'spans': ((ri.get('recipe') or {}).get('eval.spans') or {}).get('value'), 'stopped_early': m.get('stopped_early', ri.get('stopped_early'))}
+               'spans': ((ri.get('recipe') or {}).get('eval.spans') or {}).get('value'), 'stopped_early': m.get('stopped_early', ri.get('stopped_early')),
+               'validation': validation_record(m.get('validation'))}
         if rec['train_runtime_s'] and rec['tokens_per_epoch']:
             ep = rec['epoch'] or 0
             self.rates['train_tok_s'].append(rec['tokens_per_epoch'] * ep / rec['train_runtime_s'])
@@ -584,6 +585,13 @@ def in_scope_tool_accuracy(m:dict):
     n, k = m['n'], m['oos_n']
     return round(m['tool_accuracy'] * n - m['oos_accuracy'] * k) / (n - k) if n > k else None
 def fmt_s(v): return '-' if v is None else f'{v:.0f}'
+
+def validation_record(v:dict|None) -> dict|None: # metrics.json's `validation` (`fg_tuner.trainer.validation_summary`)
+    "The step a training kept and every validation score on the way (exact calls, argument F1): which checkpoint a row's model is."
+    if not v: return None
+    r = lambda x: None if x is None else round(x, 4)
+    return {'selected_step': v.get('selected_step'), 'selected_by': v.get('selected_by'),
+            'history': [[h['step'], r(h.get('exact_accuracy')), r(h.get('arg_f1'))] for h in v.get('history') or []]}
 
 def train_run(r:dict) -> tuple:
     "Which training a row's model came from: its run folder (the same name in every session) and that training's times."

@@ -187,6 +187,15 @@ def test_failures_table():
     assert head.endswith('| wrong tool | missing keys |'), head
     assert f"| sgd_router | as is | {r1['config']} | 10 of {r1['metrics']['n']} | 7 | 3 |" in md
 
+def test_validation_record():
+    "A row keeps the step its training kept and the validation scores on the way, from metrics.json's `validation`."
+    v = {'history': [{'step': 84, 'exact_accuracy': 0.75, 'tool_accuracy': 1.0, 'arg_f1': 0.912345, 'unparseable': 0.0, 'score': 0.76},
+                     {'step': 168, 'exact_accuracy': 0.96875, 'tool_accuracy': 1.0, 'arg_f1': None, 'unparseable': 0.0, 'score': 0.97}],
+         'selected_step': 168, 'selected_by': 'best validation exact-call accuracy', 'selected': {}, 'last': {}, 'checkpoint': 'x'}
+    assert bq.validation_record(v) == {'selected_step': 168, 'selected_by': 'best validation exact-call accuracy',
+                                       'history': [[84, 0.75, 0.9123], [168, 0.9688, None]]}
+    assert bq.validation_record(None) is None
+
 def test_rename_config():
     "`rename` converts the training set with data.rename_tools=0.3; test conversions pin it to 0 (and shuffling off)."
     assert bq.CONFIGS['rename'] == ['data.rename_tools=0.3'] and 'data.rename_tools=0' in bq.TEST_CONVERT
