@@ -514,7 +514,8 @@ def train_and_eval(a, b, base:dict, label:str, tid:str, config:str, members:list
         append_result(a.results, rec)
         m = ev['metrics']
         print(f"   {ds['name']:<11} {test:<13} {config:<11} tool {fmt_pct(m['tool_accuracy'])}  exact {fmt_pct(m['exact_accuracy'])}  "
-              f"arg-F1 {fmt_f(m['arg_f1'])}  oos {fmt_pct(m['oos_accuracy'])}  unparseable {fmt_pct(m['unparseable_rate'])}", flush=True)
+              f"arg-F1 {fmt_f(m['arg_f1'])}  oos {fmt_pct(m['oos_accuracy'])}  unparseable {fmt_pct(m['unparseable_rate'])}"
+              + (f"  not exact: {', '.join(f'{k} {v}' for k, v in m['failures'].items())}" if m.get('failures') else ''), flush=True)
     return 0
 
 def run(a) -> int:

@@ -313,7 +313,8 @@ def _summary(rep:dict) -> str:
     m = rep['metrics']
     return (f"rows {m['n']}  tool {fmt_rate(m['tool_accuracy'])}  exact {fmt_rate(m['exact_accuracy'])}  "
             f"arg-F1 {fmt_rate(m['arguments']['f1'])}  out-of-scope {fmt_rate(m['out_of_scope']['accuracy'])}  "
-            f"unparseable {fmt_rate(m['unparseable']['rate'])}  {rep['timing']['rows_per_second']} rows/s  -> {rep['out_dir']}")
+            f"unparseable {fmt_rate(m['unparseable']['rate'])}  {rep['timing']['rows_per_second']} rows/s  -> {rep['out_dir']}"
+            + (f"\nnot exact: {', '.join(f'{k} {v}' for k, v in m['failures'].items())}" if m.get('failures') else ''))
 
 def eval_settings(model, **given) -> dict:
     "Evaluation settings for `model`: what is given (not None), else the run's `eval:` section, else `EvalConfig`."
