@@ -106,8 +106,8 @@ def failure_kind(expected:list, # expected calls (`[]` = no call expected)
         ea, pa = e.get('arguments') or {}, p.get('arguments') or {}
         missing, extra = set(ea) - set(pa), set(pa) - set(ea)
         wrong = {k for k in set(ea) & set(pa) if canonical_value(ea[k], normalize=False) != canonical_value(pa[k], normalize=False)}
-        if {canonical_value(ea[k]) for k in missing} & {canonical_value(pa[k]) for k in extra} or \
-           any(canonical_value(pa[k]) == canonical_value(ea[j]) for k in wrong for j in set(ea) - {k}): flags.add('value under another key')
+        bad = missing | wrong   # expected keys the call does not get right
+        if any(canonical_value(pa[k]) == canonical_value(ea[j]) for k in extra | wrong for j in bad - {k}): flags.add('value under another key')
         flags |= {n for n, on in (('missing keys', missing), ('extra keys', extra), ('wrong values', wrong)) if on}
     if 'value under another key' in flags: return 'value under another key'
     return flags.pop() if len(flags) == 1 else 'keys and values'
