@@ -317,11 +317,11 @@ def _summary(rep:dict) -> str:
             + (f"\nnot exact: {', '.join(f'{k} {v}' for k, v in m['failures'].items())}" if m.get('failures') else ''))
 
 def eval_settings(model, **given) -> dict:
-    "Evaluation settings for `model`: what is given (not None), else the run's `eval:` section, else `EvalConfig`."
+    "Evaluation settings for `model`: what is given (not None), else the run's `eval:` section, else `EvalConfig` (the span rule: `command_spans`)."
     rf = RunFolder.of(model)
     run = rf.section('eval') if rf else {}
     return {k: given[k] if given.get(k) is not None else run.get(k, getattr(EvalConfig, k))
-            for k in ('batch_size', 'max_new_tokens', 'limit', 'worst_errors', 'constrain', 'tool_choice', 'spans')}
+            for k in ('batch_size', 'max_new_tokens', 'limit', 'worst_errors', 'constrain', 'tool_choice')}
 
 # %% ../nbs/55_evaluate.ipynb #09bb30e7
 def command_spans(model, # run folder, adapter folder, merged model folder or .gguf file
@@ -351,7 +351,7 @@ def eval_command(*, model:str, # run folder, adapter folder, merged model folder
     if data is None: raise DataError(f'{model}: no test set found for this model; pass --data test.jsonl')
     if (run := RunFolder.of(model)) is not None: check_conversion_style(data, run.chat_template)   # prompts in the run's style
     s = eval_settings(model, batch_size=batch_size, max_new_tokens=max_new_tokens, limit=limit, worst_errors=worst,
-                      constrain=None if constrain else False, tool_choice=tool_choice, spans=None if spans is None else spans == 'on')
+                      constrain=None if constrain else False, tool_choice=tool_choice)
     rep = evaluate(model, data, out_dir=out, batch_size=s['batch_size'], max_new_tokens=s['max_new_tokens'], limit=s['limit'],
                    worst=s['worst_errors'], engine=engine, n_threads=threads, n_ctx=n_ctx, constrain=s['constrain'], tool_choice=s['tool_choice'],
                    spans=command_spans(model, spans))
