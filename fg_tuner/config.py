@@ -110,7 +110,7 @@ class TrainingConfig:
     logging_steps: int = 5 #
     save_steps: int = 100 #
     save_total_limit: int = 2 #
-    gradient_checkpointing: bool = True #
+    gradient_checkpointing: Optional[bool] = None # None = recipe (off on a GPU where the run fits in half its memory: faster steps; on a CPU, on)
     resume_from_checkpoint: Optional[str] = None # path, or `latest`
     completion_only_loss: bool = True # loss on the model turn only
     packing: bool = False #

@@ -17,9 +17,10 @@ from .constrain import tools_from_prompt, string_paths
 
 # %% auto #0
 __all__ = ['RECIPE', 'RECIPE_KEYS', 'EXPLICIT', 'Recipe', 'is_explicit', 'check_resolved', 'data_profile', 'count_parameters',
-           'Choice', 'tool_key', 'validation_split', 'repeat_no_call', 'span_profile', 'choose_spans', 'choose_method',
-           'choose_batch', 'choose_length', 'choose_lr', 'choose_lora', 'choose_warmup', 'choose_eval_steps', 'choose',
-           'apply_recipe', 'recipe_record', 'format_recipe', 'RunPlan', 'plan_run']
+           'model_dims', 'accelerator_memory', 'Choice', 'tool_key', 'validation_split', 'repeat_no_call',
+           'span_profile', 'choose_spans', 'choose_method', 'choose_batch', 'choose_length', 'choose_lr', 'choose_lora',
+           'choose_warmup', 'choose_eval_steps', 'activation_bytes', 'choose_checkpointing', 'choose', 'apply_recipe',
+           'recipe_record', 'format_recipe', 'RunPlan', 'plan_run']
 
 # %% ../nbs/62_recipe.ipynb #beeb08e7
 @dataclass(frozen=True)
@@ -55,13 +56,15 @@ class Recipe:
     no_call_max_repeat: float = 4.0 # ... each at most this many times in all (few out-of-scope rows are not learnt from 50 copies)
     span_share: float = 0.95 # an argument key's free string values are held to runs of the request's words when at least this share of its training values are ...
     span_min_values: int = 20 # ... and spans are on when such keys hold at least this many training values
+    checkpointing_memory: float = 0.5 # no gradient checkpointing on a GPU where weights, optimizer state and activations are estimated to fit in this share of its memory
 
 RECIPE = Recipe()
 "The recipe `fg-tuner train` uses."
 
 # %% ../nbs/62_recipe.ipynb #81b1bacb
 RECIPE_KEYS = ('data.val_size', 'data.no_call_share', 'eval.spans', 'eval.free_keys', 'eval.span_keys', 'training.method', 'training.per_device_train_batch_size', 'training.gradient_accumulation_steps',
-               'training.num_train_epochs', 'training.learning_rate', 'lora.r', 'lora.alpha', 'training.warmup_ratio', 'training.eval_steps')
+               'training.num_train_epochs', 'training.learning_rate', 'lora.r', 'lora.alpha', 'training.warmup_ratio', 'training.eval_steps',
+               'training.gradient_checkpointing')
 "The config keys the recipe fills in when they are not set."
 
 EXPLICIT = 'set explicitly'
@@ -76,7 +79,7 @@ def check_resolved(cfg, keys=None) -> DictConfig: # keys: check only these (defa
     "Raise `ConfigError` naming the first recipe key a training step needs that is still unset; else return `cfg`."
     t = cfg.training
     need = ['training.method', 'training.per_device_train_batch_size', 'training.gradient_accumulation_steps',
-            'training.learning_rate', 'training.warmup_ratio']
+            'training.learning_rate', 'training.warmup_ratio', 'training.gradient_checkpointing']
     if int(t.max_steps) <= 0: need.append('training.num_train_epochs')
     if t.method == 'lora': need += ['lora.r', 'lora.alpha']
     for k in [k for k in need if keys is None or k in keys]:
@@ -118,6 +121,21 @@ def count_parameters(name_or_path) -> int|None: # a model folder or Hub id (from
         with torch.device('meta'): model = AutoModelForCausalLM.from_config(config)
     except Exception: return None   # unknown size: the method rule falls back to LoRA and says so
     return sum(p.numel() for p in model.parameters())
+
+def model_dims(name_or_path) -> dict|None: # a model folder or Hub id
+    "`{hidden, intermediate, layers}` of a causal LM from its config (a multimodal config's text part), or None when unreadable."
+    try:
+        from transformers import AutoConfig
+        c = AutoConfig.from_pretrained(str(name_or_path))
+        c = getattr(c, 'text_config', None) or c
+        return {'hidden': int(c.hidden_size), 'intermediate': int(getattr(c, 'intermediate_size', None) or 4 * c.hidden_size),
+                'layers': int(c.num_hidden_layers)}
+    except Exception: return None
+
+def accelerator_memory() -> int|None:
+    "Total memory in bytes of the CUDA GPU this process trains on, None without one."
+    import torch
+    return torch.cuda.get_device_properties(torch.cuda.current_device()).total_memory if torch.cuda.is_available() else None
 
 # %% ../nbs/62_recipe.ipynb #87f57f1b
 class Choice(NamedTuple):
@@ -315,6 +333,29 @@ def choose_eval_steps(cfg, steps:int, has_validation:bool, recipe:Recipe=RECIPE)
     return Choice(every, f'{math.ceil(steps / every)} validation evaluations over {steps} steps (every {every} steps and at the end; '
                          f'at most {recipe.val_evals}, at least {recipe.val_min_eval_steps} steps apart)')
 
+# %% ../nbs/62_recipe.ipynb #7f18593e
+def activation_bytes(dims:dict, # `model_dims`
+                     tokens:int) -> int: # token positions of one device batch
+    "Estimated bytes of the activations a forward pass keeps for the backward pass without checkpointing."
+    return 4 * (8 * dims['hidden'] + 4 * dims['intermediate']) * dims['layers'] * tokens
+
+def _gib(b) -> str: return f'{b / 2**30:.1f} GiB'
+
+def choose_checkpointing(cfg, method:str, # the run's config and `training.method`
+                         n_params:int|None, dims:dict|None, # `count_parameters`, `model_dims`
+                         per_device:int, longest:int, # rows per device batch, tokens of the longest row
+                         device_memory:int|None, # `accelerator_memory` (None: no GPU)
+                         recipe:Recipe=RECIPE) -> Choice:
+    "`training.gradient_checkpointing`: off on a GPU where weights, optimizer state and activations fit in `checkpointing_memory` of it; else on."
+    if is_explicit(cfg, 'training.gradient_checkpointing'): return Choice(bool(cfg.training.gradient_checkpointing), EXPLICIT, True)
+    if not device_memory: return Choice(True, 'no GPU: on (CPU memory is shared with the rest of the machine)')
+    if not n_params or not dims: return Choice(True, "the model's size is unknown: on, which fits any model")
+    state, act = (16 if method == 'full' else 2) * n_params, activation_bytes(dims, per_device * longest)
+    est = (f'~{_gib(state + act)} ({_gib(state)} weights and optimizer state + {_gib(act)} activations of {per_device} x {longest} '
+           f'tokens) {{}} {recipe.checkpointing_memory:.0%} of the GPU\'s {_gib(device_memory)}')
+    if state + act <= recipe.checkpointing_memory * device_memory: return Choice(False, est.format('within') + ': off (faster steps)')
+    return Choice(True, est.format('over') + ': on (less memory)')
+
 # %% ../nbs/62_recipe.ipynb #5a318270
 def choose(cfg, # the run's config (recipe keys None/auto where the recipe decides)
            profile:dict, # `data_profile` of the training rows (after the validation split)
@@ -324,6 +365,8 @@ def choose(cfg, # the run's config (recipe keys None/auto where the recipe decid
            val_choice:Choice|None=None, # the `data.val_size` decision (`validation_split`)
            no_call_choice:Choice|None=None, # the `data.no_call_share` decision (`repeat_no_call`)
            spans_choice:tuple|None=None, # the `eval.spans`, `eval.free_keys`, `eval.span_keys` decisions (`choose_spans`)
+           dims:dict|None=None, # the model's shape (`model_dims`)
+           device_memory:int|None=None, # bytes of the GPU it trains on (`accelerator_memory`; None: no GPU)
            recipe:Recipe=RECIPE) -> dict:
     "`{key: Choice}` for every recipe key, in decision order, plus `plan.global_batch`, `plan.steps`, `plan.evaluations`."
     out = {'data.val_size': val_choice or (Choice(float(cfg.data.val_size), EXPLICIT, True) if is_explicit(cfg, 'data.val_size')
@@ -335,6 +378,8 @@ def choose(cfg, # the run's config (recipe keys None/auto where the recipe decid
     out['training.method'] = m = choose_method(cfg, n_params, recipe)
     pd, acc, batch = choose_batch(cfg, profile, world_size, recipe)
     out['training.per_device_train_batch_size'], out['training.gradient_accumulation_steps'] = pd, acc
+    longest = min(int(profile.get('row_tokens_max') or cfg.model.max_seq_length), int(cfg.model.max_seq_length))
+    out['training.gradient_checkpointing'] = choose_checkpointing(cfg, m.value, n_params, dims, pd.value, longest, device_memory, recipe)
     out['training.num_train_epochs'], steps = choose_length(cfg, profile, pd.value, acc.value, world_size, recipe)
     out['training.learning_rate'] = choose_lr(cfg, m.value, batch, recipe)
     out['lora.r'], out['lora.alpha'] = choose_lora(cfg, m.value, profile, recipe)
@@ -380,10 +425,12 @@ def plan_run(cfg, # the run's config
              tokenizer=None, # the run's tokenizer (token lengths)
              n_params:int|None=None, # model parameters (`count_parameters`)
              world_size:int=1, # training processes
+             dims:dict|None=None, # the model's shape (`model_dims`)
+             device_memory:int|None=None, # bytes of the GPU it trains on (`accelerator_memory`; None: no GPU)
              recipe:Recipe=RECIPE) -> RunPlan:
     "Carve the validation split, repeat out-of-scope rows, profile the training rows, choose every unset recipe key and resolve the config."
     train, val, vc = validation_split(rows, cfg.data.val_size, int(cfg.data.seed), recipe)
     train, nc = repeat_no_call(train, cfg.data.no_call_share, cfg.data.seed, recipe)
     profile = data_profile(train, tokenizer, seed=int(cfg.data.seed))
-    choices = choose(cfg, profile, n_params, world_size, len(val), vc, nc, choose_spans(cfg, rows, recipe), recipe)
+    choices = choose(cfg, profile, n_params, world_size, len(val), vc, nc, choose_spans(cfg, rows, recipe), dims, device_memory, recipe)
     return RunPlan(apply_recipe(cfg, choices), train, val, choices, profile)

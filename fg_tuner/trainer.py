@@ -13,7 +13,7 @@ from . import models
 from .models import resolve_engine
 from .dataset import Conversion, read_records, convert_config, processed_dir_for, check_conversion_style
 from .runs import RunFolder, run_dir_for, resolve_checkpoint
-from .recipe import RECIPE, plan_run, count_parameters, check_resolved, recipe_record, format_recipe
+from .recipe import RECIPE, plan_run, count_parameters, model_dims, accelerator_memory, check_resolved, recipe_record, format_recipe
 
 # %% auto #0
 __all__ = ['LIGER_KERNELS', 'training_rows', 'tokenize_row', 'build_dataset', 'TorchChunkedLogProb', 'ensure_loss_head',
@@ -344,11 +344,13 @@ def _quiet_datasets():
 # %% ../nbs/65_trainer.ipynb #b1ec00c4
 def prepare_datasets(cfg, tok, main:bool=True, say=print,
                      n_params:int|None=None, # model parameters, for the recipe's choice of method (`count_parameters`)
+                     dims:dict|None=None, # the model's shape, for its choice of gradient checkpointing (`model_dims`)
                     ) -> tuple:
     "`(plan, train_ds, eval_ds or None, test_rows, data_info)`: rows read, the recipe's plan (`plan.cfg` resolved, validation rows), rows tokenized."
     with _main_first():   # other processes read what the main process converted
         rows, test_rows, data_info = training_rows(cfg, tokenizer=tok, reuse_converted=not main)
-    plan = plan_run(cfg, rows, tok, n_params=n_params, world_size=_world()[0])   # validation split + recipe, the same on every process
+    plan = plan_run(cfg, rows, tok, n_params=n_params, world_size=_world()[0], dims=dims,   # validation split + recipe, the same on every process
+                    device_memory=accelerator_memory())
     train_rows = plan.train_rows
     max_len, co = int(cfg.model.max_seq_length), bool(cfg.training.completion_only_loss)
     train_ds, train_stats = build_dataset(train_rows, tok, max_len, co)
@@ -488,7 +490,7 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
     base = models.resolve_model(cfg.model.name_or_path)
     tok = models.load_tokenizer(base)   # checks the Hub / folder first, with one-line errors
     tok.chat_template = models.chat_template(cfg.model.chat_template)   # saved with the weights: the run's prompt style
-    plan, train_ds, eval_ds, test_rows, data_info = prepare_datasets(cfg, tok, main, say, n_params=count_parameters(base))
+    plan, train_ds, eval_ds, test_rows, data_info = prepare_datasets(cfg, tok, main, say, n_params=count_parameters(base), dims=model_dims(base))
     cfg = plan.cfg                      # resolved: the recipe's choices filled in (saved as config.yaml)
     engine, dtype = training_engine(cfg), models.pick_dtype(cfg.model.dtype)
     say(f'{format_recipe(plan.choices)}\nengine: {engine[1]}\nprecision: {dtype[1]}')
