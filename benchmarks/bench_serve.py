@@ -25,8 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def sample_requests(data=None, n=500, seed=0) -> list:
     "User messages to send: the test set's `user_content`, else HR sample requests."
     if data:
-        rows = [json.loads(l) for l in Path(data).read_text(encoding='utf-8').splitlines() if l.strip()]
-        out = [r['user_content'] for r in rows if r.get('user_content')]
+        out = [r['user_content'] for r in _rows(data) if r.get('user_content')]
         if not out: raise SystemExit(f'{data}: no rows with user_content')
         return out
     sys.path.insert(0, str(ROOT/'scripts'))
@@ -34,6 +33,15 @@ def sample_requests(data=None, n=500, seed=0) -> list:
     rng = random.Random(seed)
     makers = msd.hr_examples(rng)
     return [rng.choice(makers)()[0] for _ in range(n)]
+
+def _rows(data) -> list: return [json.loads(l) for l in Path(data).read_text(encoding='utf-8').splitlines() if l.strip()]
+
+def data_tools(data) -> list:
+    "The tool declarations of the test set's first prompt, OpenAI-style (`[]` without data or declarations)."
+    if not data: return []
+    from fg_tuner.constrain import tools_from_prompt
+    row = next((r for r in _rows(data) if r.get('prompt')), None)
+    return [t.to_dict() for t in tools_from_prompt(row['prompt'])] if row else []
 
 def percentile(xs, q):
     "The q-th percentile (0-100) of xs, by linear interpolation."
@@ -43,12 +51,13 @@ def percentile(xs, q):
     lo = int(k)
     return xs[lo] + (xs[min(lo + 1, len(xs) - 1)] - xs[lo]) * (k - lo)
 
-async def run_level(url, clients, n_requests, texts, model=None, timeout=600) -> dict:
+async def run_level(url, clients, n_requests, texts, model=None, timeout=600,
+                    tools=None) -> dict: # declarations sent with every request (None: the server's own)
     "`clients` closed-loop clients sending `n_requests` requests in all (after one untimed round)."
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) as http:
         async def one(i):
-            body = {'model': model or 'router', 'messages': [{'role': 'user', 'content': texts[i % len(texts)]}]}
+            body = {'model': model or 'router', 'messages': [{'role': 'user', 'content': texts[i % len(texts)]}], **({'tools': tools} if tools else {})}
             t = time.perf_counter()
             r = await http.post('/v1/chat/completions', json=body)
             dt = time.perf_counter() - t
@@ -128,9 +137,15 @@ def main(argv=None):
     proc, url = start_server(a) if a.model else (None, a.url.rstrip('/'))
     try:
         health = httpx.get(url + '/health', timeout=30).json()
+        tools = None
+        if not health.get('tools'):   # a server without tools of its own answers every request in text: send the data's declarations
+            tools = data_tools(data)
+            if not tools: raise SystemExit('the server has no tools and the requests would carry none: give --tools, or --data '
+                                           "with prompts that declare them (a test.jsonl written by fg-tuner convert)")
+            print(f"the server has no tools of its own: every request carries the {len(tools)} declared in {data}'s prompts", file=sys.stderr)
         rows = []
         for c in [int(x) for x in a.clients.split(',') if x.strip()]:
-            rows.append(asyncio.run(run_level(url, c, max(a.requests, c), texts, health.get('model'))))
+            rows.append(asyncio.run(run_level(url, c, max(a.requests, c), texts, health.get('model'), tools=tools)))
             print(f"clients {c}: {rows[-1]['rps']:.2f} requests/s", file=sys.stderr, flush=True)
     finally:
         if proc is not None:
@@ -140,7 +155,8 @@ def main(argv=None):
     out = table(rows, health)
     cmd = 'python benchmarks/bench_serve.py ' + ' '.join(sys.argv[1:] if argv is None else argv)
     machine = f"client machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
-    report = f"{out}\n\nRequests: {data or 'HR sample requests'} ({len(texts)} distinct). {machine}.\nCommand: `{cmd}`\n"
+    sent = f" Each carried the {len(tools)} tool declarations of the data's prompts." if tools else ''
+    report = f"{out}\n\nRequests: {data or 'HR sample requests'} ({len(texts)} distinct).{sent} {machine}.\nCommand: `{cmd}`\n"
     print(report)
     if a.out: Path(a.out).write_text(f'# Serving benchmark\n\n{report}', encoding='utf-8')
     return rows

@@ -43,7 +43,8 @@ def worker(a):
     m, ri = json.loads((run/'metrics.json').read_text()), json.loads((run/'run_info.json').read_text())
     hist = [h for h in m['log_history'] if 'loss' in h]
     Path(a.result).write_text(json.dumps({
-        'shared_prefix': ri['shared_prefix'], 'dtype': ri['dtype'], 'engine': ri['engine'],
+        'shared_prefix': ri['shared_prefix'], 'dtype': ri['dtype'], 'engine': ri['engine'], 'method': ri.get('method'),
+        'gradient_checkpointing': (ri.get('recipe') or {}).get('training.gradient_checkpointing', {}).get('value'),
         'step_s': [h['step_time_s'] for h in hist], 'cpu_s': clock.steps, 'loss': [h['loss'] for h in hist],
         'tokens': [h['num_input_tokens_seen'] for h in hist], 'wall_s': time.perf_counter() - t0,
         'peak_gpu_gib': torch.cuda.max_memory_allocated() / 2**30 if torch.cuda.is_available() else None,
@@ -64,8 +65,11 @@ def table(results:list, a, n_rows:int, plan:dict) -> str:
     if a.device == 'cpu':
         dev = f"CPU ({platform.node()}: {os.cpu_count()} cores, {os.environ.get('OMP_NUM_THREADS', '?')} threads, load average {os.getloadavg()[0]:.1f} at the end)"
     else: dev = os.environ.get('BENCH_GPU_NAME') or 'cuda'
+    ok = [r for r in results if 'error' not in r]
+    what = ', '.join(sorted({f"{r.get('method') or '?'}" + {True: ', gradient checkpointing', False: ', no gradient checkpointing'}.get(r.get('gradient_checkpointing'), '')
+                             for r in ok})) or 'no run finished'
     lines = [f"## Shared-prefix training, {a.device.upper()}", '',
-             f"`{a.model}` on {dev}, {time.strftime('%Y-%m-%d')}: LoRA (config defaults), batch {a.batch}, {n_rows} rows of the HR "
+             f"`{a.model}` on {dev}, {time.strftime('%Y-%m-%d')}: {what}, batch {a.batch}, {n_rows} rows of the HR "
              f"sample (`data.distractors=0`) of ~{plan['tokens'] / plan['rows']:.0f} tokens, a batch sharing ~{plan['mean_prefix']:.0f} "
              f"of them (the prefix computed once saves {plan['saved_fraction']:.0%} of the token positions); mean of {a.steps} "
              f"step(s) after {a.warmup} warm-up step(s). Made by", '',
