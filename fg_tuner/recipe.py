@@ -18,9 +18,9 @@ from .constrain import tools_from_prompt, string_paths
 # %% auto #0
 __all__ = ['RECIPE', 'RECIPE_KEYS', 'EXPLICIT', 'Recipe', 'is_explicit', 'check_resolved', 'data_profile', 'count_parameters',
            'model_dims', 'accelerator_memory', 'Choice', 'tool_key', 'validation_split', 'repeat_no_call',
-           'span_profile', 'choose_spans', 'choose_method', 'choose_batch', 'choose_length', 'choose_lr', 'choose_lora',
-           'choose_warmup', 'choose_eval_steps', 'activation_bytes', 'choose_checkpointing', 'choose', 'apply_recipe',
-           'recipe_record', 'format_recipe', 'RunPlan', 'plan_run']
+           'span_profile', 'choose_spans', 'choose_method', 'longest_row', 'choose_batch', 'choose_length', 'choose_lr',
+           'choose_lora', 'choose_warmup', 'choose_eval_steps', 'activation_bytes', 'choose_checkpointing', 'choose',
+           'apply_recipe', 'recipe_record', 'format_recipe', 'RunPlan', 'plan_run']
 
 # %% ../nbs/62_recipe.ipynb #beeb08e7
 @dataclass(frozen=True)
@@ -252,11 +252,15 @@ def choose_method(cfg, n_params:int|None, recipe:Recipe=RECIPE) -> Choice:
     return Choice('lora', f'{size} > {recipe.full_max_params / 1e9:g}B: LoRA (full fine-tuning would need ~{16 * n_params / 1e9:.0f} GB)')
 
 # %% ../nbs/62_recipe.ipynb #5786d5c7
+def longest_row(cfg, profile:dict) -> int:
+    "Tokens of the longest training row (the profile's, else `model.max_seq_length`), at most `model.max_seq_length`."
+    return min(int(profile.get('row_tokens_max') or cfg.model.max_seq_length), int(cfg.model.max_seq_length))
+
 def choose_batch(cfg, profile:dict, world_size:int=1, recipe:Recipe=RECIPE) -> tuple:
     "`(per_device Choice, accumulation Choice, global batch)`: ~rows/32 rows per step (a power of two), a device batch within `device_tokens`."
     t, n = cfg.training, profile['rows']
     target = min(max(_pow2(n / recipe.rows_per_step_divisor), recipe.batch_min), recipe.batch_max)
-    longest = min(int(profile.get('row_tokens_max') or cfg.model.max_seq_length), int(cfg.model.max_seq_length))
+    longest = longest_row(cfg, profile)
     cap = max(1, _pow2(recipe.device_tokens / longest, math.floor))
     why = (f'global batch {target} ({n} rows / {recipe.rows_per_step_divisor} as a power of two, within '
            f'[{recipe.batch_min}, {recipe.batch_max}])')
@@ -378,8 +382,7 @@ def choose(cfg, # the run's config (recipe keys None/auto where the recipe decid
     out['training.method'] = m = choose_method(cfg, n_params, recipe)
     pd, acc, batch = choose_batch(cfg, profile, world_size, recipe)
     out['training.per_device_train_batch_size'], out['training.gradient_accumulation_steps'] = pd, acc
-    longest = min(int(profile.get('row_tokens_max') or cfg.model.max_seq_length), int(cfg.model.max_seq_length))
-    out['training.gradient_checkpointing'] = choose_checkpointing(cfg, m.value, n_params, dims, pd.value, longest, device_memory, recipe)
+    out['training.gradient_checkpointing'] = choose_checkpointing(cfg, m.value, n_params, dims, pd.value, longest_row(cfg, profile), device_memory, recipe)
     out['training.num_train_epochs'], steps = choose_length(cfg, profile, pd.value, acc.value, world_size, recipe)
     out['training.learning_rate'] = choose_lr(cfg, m.value, batch, recipe)
     out['lora.r'], out['lora.alpha'] = choose_lora(cfg, m.value, profile, recipe)
