@@ -15,9 +15,10 @@ from .generate import HFGenerator
 from .evaluate import expected_calls, score_example, compute_metrics   # one reading and scoring of a row, shared with evaluation
 
 # %% auto #0
-__all__ = ['wandb_mode', 'setup_wandb', 'finish_wandb', 'gpu_memory', 'GpuMemoryCallback', 'StepTimeCallback', 'format_duration',
-           'ProgressCallback', 'loss_points', 'plot_loss', 'LossPlotCallback', 'sample_table', 'format_sample_table',
-           'SampleGenerationCallback', 'selection_score', 'validation_metrics', 'ValidationCallback']
+__all__ = ['BEST_WEIGHTS', 'wandb_mode', 'setup_wandb', 'finish_wandb', 'gpu_memory', 'GpuMemoryCallback', 'StepTimeCallback',
+           'format_duration', 'ProgressCallback', 'loss_points', 'plot_loss', 'LossPlotCallback', 'sample_table',
+           'format_sample_table', 'SampleGenerationCallback', 'selection_score', 'validation_metrics',
+           'ValidationCallback', 'KeepBestCallback', 'TimedSaveCallback']
 
 # %% ../nbs/60_callbacks.ipynb #9159479e
 def wandb_mode(requested:str='auto') -> str:
@@ -301,3 +302,63 @@ def on_evaluate(self:ValidationCallback, args, state, control, metrics=None, mod
     except ImportError: return
     if wandb.run is not None:
         wandb.log({**{f'eval/val_{k[len("eval_val_"):]}': v for k, v in vals.items()}, 'train/global_step': state.global_step})
+
+# %% ../nbs/60_callbacks.ipynb #8fd3ca13
+BEST_WEIGHTS = 'fg_best_weights.safetensors'   # the best weights so far, inside each checkpoint folder
+
+class KeepBestCallback(TrainerCallback):
+    "Keep a CPU copy of the trainable weights with the best `eval_val_score`, restore it at the end; optionally stop after `patience` evaluations without a better score."
+    def __init__(self, patience:int=0, # evaluations without a better score before stopping; 0: never stop early
+                 resume_dir=None): # the checkpoint a resumed run starts from (its best copy is read back)
+        self.patience, self.resume_dir = int(patience or 0), resume_dir
+        self.weights, self.step, self.score, self.worse = None, None, None, 0
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        f = Path(self.resume_dir)/BEST_WEIGHTS if self.resume_dir else None
+        if f is None or not f.exists(): return
+        from safetensors import safe_open
+        with safe_open(str(f), framework='pt') as fh:
+            meta = fh.metadata()
+            self.weights = {k: fh.get_tensor(k) for k in fh.keys()}
+        self.step, self.score, self.worse = int(meta['step']), float(meta['score']), int(meta['worse'])
+
+    def on_evaluate(self, args, state, control, metrics=None, model=None, **kwargs):
+        s = (metrics or {}).get('eval_val_score')
+        if s is None or model is None: return
+        if self.score is None or s > self.score:
+            self.score, self.step, self.worse = float(s), state.global_step, 0
+            self.weights = {n: p.detach().to('cpu', copy=True) for n, p in model.named_parameters() if p.requires_grad}
+        else:
+            self.worse += 1
+            if self.patience and self.worse >= self.patience: control.should_training_stop = True
+
+    def on_save(self, args, state, control, **kwargs):
+        if self.weights is None or not state.is_world_process_zero: return
+        from safetensors.torch import save_file
+        ckpt = Path(args.output_dir)/f'checkpoint-{state.global_step}'
+        if ckpt.is_dir(): save_file(self.weights, str(ckpt/BEST_WEIGHTS), metadata={'step': str(self.step), 'score': repr(self.score), 'worse': str(self.worse)})
+
+    def on_train_end(self, args, state, control, model=None, **kwargs):
+        if self.weights is None or model is None: return
+        import torch
+        params = dict(model.named_parameters())
+        missing = sorted(set(self.weights) - set(params))
+        if missing: raise RuntimeError(f'the best weights do not fit the model: {missing[:3]} ...')
+        with torch.no_grad():
+            for n, w in self.weights.items(): params[n].copy_(w.to(params[n].device))
+        state.best_metric, state.best_global_step = self.score, self.step
+
+class TimedSaveCallback(TrainerCallback):
+    "Ask for a checkpoint every `minutes` of training, and only then (process 0's clock decides under data parallelism)."
+    def __init__(self, minutes:float, clock=time.monotonic): self.seconds, self.clock, self.last = float(minutes) * 60, clock, None
+    def on_train_begin(self, args, state, control, **kwargs): self.last = self.clock()
+    def on_step_end(self, args, state, control, **kwargs):
+        due = self.clock() - self.last >= self.seconds
+        import torch.distributed as dist
+        if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
+            import torch
+            flag = torch.tensor([int(due)], device='cuda' if dist.get_backend() == 'nccl' else 'cpu')
+            dist.broadcast(flag, src=0)
+            due = bool(flag.item())
+        control.should_save = due   # also cancels transformers' checkpoint at the last step: the run saves its model then
+    def on_save(self, args, state, control, **kwargs): self.last = self.clock()

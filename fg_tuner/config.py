@@ -102,13 +102,14 @@ class TrainingConfig:
     lr_scheduler_type: str = 'cosine' #
     warmup_ratio: Optional[float] = None # None = recipe (~5% of the steps, at least 10 steps)
     eval_steps: Optional[int] = None # steps between validation evaluations; None = recipe (a few per run)
-    select_best: bool = True # end with the checkpoint of best validation exact-call accuracy (needs a validation split), not the last
-    early_stopping_patience: int = 0 # stop when this many validation evaluations in a row bring no better score (transformers' EarlyStoppingCallback; needs a validation split and select_best); 0 = train every planned step
+    select_best: bool = True # end with the weights of best validation exact-call accuracy (needs a validation split), not the last
+    early_stopping_patience: int = 0 # stop when this many validation evaluations in a row bring no better score (`fg_tuner.callbacks.KeepBestCallback`; needs a validation split and select_best); 0 = train every planned step
     weight_decay: float = 0.0 #
     optim: str = 'adamw_torch' #
     seed: int = 42 #
     logging_steps: int = 5 #
-    save_steps: int = 100 #
+    save_steps: Optional[int] = None # a checkpoint (to resume from) every this many steps; None = every save_minutes of training
+    save_minutes: float = 10.0 # with save_steps None: minutes of training between checkpoints (a short run writes none)
     save_total_limit: int = 2 #
     gradient_checkpointing: Optional[bool] = None # None = recipe (off on a GPU where the run fits in half its memory: faster steps; on a CPU, on)
     resume_from_checkpoint: Optional[str] = None # path, or `latest`

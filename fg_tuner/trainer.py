@@ -247,7 +247,6 @@ def training_arguments(cfg, run_dir, # resolved config, run folder
     from trl import SFTConfig
     t = check_resolved(cfg).training
     if validating and not t.eval_steps: raise ConfigError("training.eval_steps is not set: needed with a validation split (the recipe sets it)")
-    best = validating and bool(t.select_best)
     warm, fused = float(t.warmup_ratio), bool(t.fused_kernels)
     if fused: check_fused_kernels(engine)
     return SFTConfig(
@@ -258,9 +257,8 @@ def training_arguments(cfg, run_dir, # resolved config, run folder
         lr_scheduler_type=str(t.lr_scheduler_type), warmup_steps=min(warm, 0.999) if warm > 0 else 0,
         weight_decay=float(t.weight_decay), optim=str(t.optim),
         logging_steps=int(t.logging_steps), logging_first_step=True, save_strategy='steps',
-        save_steps=int(t.eval_steps) if best else int(t.save_steps), save_total_limit=int(t.save_total_limit) if t.save_total_limit else None,
+        save_steps=int(t.save_steps) if t.save_steps else 10**9, save_total_limit=int(t.save_total_limit) if t.save_total_limit else None,   # None: by time (`TimedSaveCallback`)
         eval_strategy='steps' if validating else 'epoch' if has_eval else 'no', eval_steps=int(t.eval_steps) if validating else None,
-        load_best_model_at_end=best, metric_for_best_model='val_score' if best else None, greater_is_better=True if best else None,
         bf16=dtype == torch.bfloat16, fp16=False, use_cpu=not torch.cuda.is_available(),
         gradient_checkpointing=bool(t.gradient_checkpointing) and engine == 'hf',
         gradient_checkpointing_kwargs={'use_reentrant': False} if t.gradient_checkpointing and engine == 'hf' else None,
@@ -393,10 +391,11 @@ def mark_interrupted(run:RunFolder, info:dict) -> None:
 # %% ../nbs/65_trainer.ipynb #30ab23f9
 def make_trainer(cfg, model, tok, run:RunFolder, train_ds, eval_ds, test_rows:list, engine:str, dtype, report_to:list, callbacks=(),
                  sft_class=None, # None: TRL's `SFTTrainer` (see `fg_tuner.shared_prefix.pick_sft_trainer`)
-                 val_rows:list=()): # validation rows: scored at each evaluation (`ValidationCallback`), the best checkpoint kept
+                 val_rows:list=(), # validation rows: scored at each evaluation (`ValidationCallback`), the best weights kept (`KeepBestCallback`)
+                 resume_dir=None): # the checkpoint a resumed run starts from
     "The `SFTTrainer` of a run, with the loss-plot and validation (or sample-generation) callbacks (and GPU memory and step time first)."
     from trl import SFTTrainer
-    from fg_tuner.callbacks import GpuMemoryCallback, StepTimeCallback, LossPlotCallback, SampleGenerationCallback, ValidationCallback, ProgressCallback
+    from fg_tuner.callbacks import GpuMemoryCallback, StepTimeCallback, LossPlotCallback, SampleGenerationCallback, ValidationCallback, ProgressCallback, KeepBestCallback, TimedSaveCallback
     from fg_tuner.generate import eval_spans
     validating = bool(val_rows) and eval_ds is not None
     args = single_device_unless_distributed(training_arguments(cfg, run.path, dtype, engine, eval_ds is not None, report_to, validating))
@@ -410,33 +409,32 @@ def make_trainer(cfg, model, tok, run:RunFolder, train_ds, eval_ds, test_rows:li
                    max_new_tokens=int(cfg.eval.max_new_tokens), seed=int(cfg.training.seed),
                    out_path=run.samples_file, unsloth=engine == 'unsloth'))
     patience = int(cfg.training.early_stopping_patience or 0)
-    stop = []
-    if patience and validating and args.load_best_model_at_end:
-        from transformers import EarlyStoppingCallback
-        stop = [EarlyStoppingCallback(early_stopping_patience=patience)]   # after the caller's callbacks, which may rewrite the scores it reads
-    elif patience: print(f'note: training.early_stopping_patience={patience} does nothing without a validation split and training.select_best')
+    best = validating and bool(cfg.training.select_best)
+    last = [KeepBestCallback(patience, resume_dir=resume_dir)] if best else []   # after the caller's callbacks, which may rewrite the scores it reads
+    if patience and not best: print(f'note: training.early_stopping_patience={patience} does nothing without a validation split and training.select_best')
+    if not cfg.training.save_steps: last.append(TimedSaveCallback(float(cfg.training.save_minutes)))
     with _quiet_datasets():
         trainer = (sft_class or SFTTrainer)(model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds, processing_class=tok,
-                                            callbacks=cbs + list(callbacks or []) + stop)
+                                            callbacks=cbs + list(callbacks or []) + last)
     for cb in (GpuMemoryCallback(), StepTimeCallback()): trainer.callback_handler.callbacks.insert(0, cb)   # before W&B reads the logs
     return trainer
 
 # %% ../nbs/65_trainer.ipynb #fe662f78
-def validation_summary(state, args) -> dict|None: # the trainer's state and arguments after training
+def validation_summary(state, select_best:bool) -> dict|None: # the trainer's state after training; `training.select_best`
     "The validation scores of every evaluation and the step whose weights the run kept (the best, or the last); None without validation."
     keys = ('exact_accuracy', 'tool_accuracy', 'arg_f1', 'unparseable', 'score')
     hist = [{'step': h['step'], **{k: h.get(f'eval_val_{k}') for k in keys}} for h in state.log_history if 'eval_val_score' in h]
     if not hist: return None
-    best = bool(args.load_best_model_at_end) and state.best_model_checkpoint is not None
+    best = bool(select_best) and state.best_global_step is not None
     step = state.best_global_step if best else state.global_step
     kept = next((h for h in hist if h['step'] == step), hist[-1])
     return {'history': hist, 'selected_step': step, 'selected_by': 'best validation exact-call accuracy' if best else 'last step',
-            'selected': kept, 'last': hist[-1], 'checkpoint': state.best_model_checkpoint if best else None}
+            'selected': kept, 'last': hist[-1]}
 
 # %% ../nbs/65_trainer.ipynb #798dc811
 def finish_run(trainer, result, run:RunFolder, tok, eval_ds, info:dict, t0:float, say=print) -> dict:
     "Save the adapter (or model) and tokenizer; on the main process write `metrics.json`, the loss curve and the finished `run_info.json`."
-    from fg_tuner.callbacks import LossPlotCallback
+    from fg_tuner.callbacks import LossPlotCallback, KeepBestCallback
     last_eval = next((h for h in reversed(trainer.state.log_history) if 'eval_loss' in h), None)
     if eval_ds is None: eval_metrics = {}
     elif last_eval is not None and last_eval.get('step') == trainer.state.global_step:   # the epoch-end evaluation just ran
@@ -453,7 +451,7 @@ def finish_run(trainer, result, run:RunFolder, tok, eval_ds, info:dict, t0:float
     stats = info['data']['train']
     metrics = _summarise(trainer.state, result.metrics, eval_metrics,
                          {'train_tokens_per_epoch': stats['tokens'], 'train_completion_tokens_per_epoch': stats['completion_tokens']}, time.time() - t0)
-    val = metrics['validation'] = validation_summary(trainer.state, trainer.args)
+    val = metrics['validation'] = validation_summary(trainer.state, any(isinstance(c, KeepBestCallback) for c in trainer.callback_handler.callbacks))
     LossPlotCallback(run.loss_plot, title=run.name).on_train_end(trainer.args, trainer.state, None)
     info.update(status='finished', finished=time.strftime('%Y-%m-%d %H:%M:%S'), global_step=trainer.state.global_step,
                 wall_time_s=round(time.time() - t0, 1), selected_checkpoint=val and {
@@ -506,7 +504,7 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
     if main: run.save(cfg=cfg, info=info)
     report_to = setup_wandb(cfg, run.path) if main else []
     try:
-        trainer = make_trainer(cfg, model, tok, run, train_ds, eval_ds, test_rows, engine[0], dtype[0], report_to, callbacks, sft_class, plan.val_rows)
+        trainer = make_trainer(cfg, model, tok, run, train_ds, eval_ds, test_rows, engine[0], dtype[0], report_to, callbacks, sft_class, plan.val_rows, resume_dir=ckpt)
         result = trainer.train(resume_from_checkpoint=ckpt)
         finish_run(trainer, result, run, tok, eval_ds, info, t0, say)
     except KeyboardInterrupt:
