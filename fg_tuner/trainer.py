@@ -457,7 +457,7 @@ def finish_run(trainer, result, run:RunFolder, tok, eval_ds, info:dict, t0:float
                 wall_time_s=round(time.time() - t0, 1), selected_checkpoint=val and {
                     'step': val['selected_step'], 'by': val['selected_by'], 'val_exact_accuracy': val['selected']['exact_accuracy'],
                     'val_score': val['selected']['score'], 'last_step_val_exact_accuracy': val['last']['exact_accuracy']})
-    if trainer.state.global_step < trainer.state.max_steps:   # EarlyStoppingCallback ended it
+    if trainer.state.global_step < trainer.state.max_steps:   # KeepBestCallback's patience ended it
         info['stopped_early'] = metrics['stopped_early'] = {'step': trainer.state.global_step, 'planned_steps': trainer.state.max_steps}
         say(f"stopped early at step {trainer.state.global_step} of {trainer.state.max_steps}: no better validation score in "
             f"{trainer.args.eval_steps and round((trainer.state.global_step - (val or {}).get('selected_step', 0)) / trainer.args.eval_steps)} evaluations")
