@@ -112,8 +112,8 @@ EVAL_VARIANTS = {TEST_UNCONSTRAINED: ['--no-constrain'], TEST_FREE_STRINGS: ['--
 "The 'as is' rows evaluated again, in a call of their own, with these `fg-tuner eval` flags."
 TEST_CONVERT = ['data.shuffle_tools=false', 'data.rename_tools=0', 'data.rename_keys=0']
 "Added to every conversion of a test file: its rows land in the converter's train.jsonl, whose declarations `data.shuffle_tools` (the default) would reorder per row and `data.rename_tools` / `data.rename_keys` rename; a test set lists them as the file does, as a deployment sends them."
-BASE_OVERRIDES = ['logging.wandb_mode=disabled', 'logging.sample_generations=0']
-"Added to every training: no W&B, no sample generation during training, no intermediate checkpoints."
+BASE_OVERRIDES = ['logging.wandb_mode=disabled', 'logging.sample_generations=0', 'eval.after_training=false']
+"Added to every training: no W&B, no sample generation during training, no test evaluation in the training process (each test set is evaluated by `fg-tuner eval`, timed on its own)."
 SMOKE = dict(model='tiny', configs='default', sgd_train_per_tool=2, sgd_max_test=8, clinc_train_per_tool=2, clinc_oos_train=4,
              clinc_max_test=8, clinc_oos_test=4, sheet_max_test=8, max_new_tokens=16, eval_batch=8,
              smoke_overrides=['training.max_steps=2', 'training.per_device_train_batch_size=2'])

@@ -309,9 +309,10 @@ BEST_WEIGHTS = 'fg_best_weights.safetensors'   # the best weights so far, inside
 class KeepBestCallback(TrainerCallback):
     "Keep a CPU copy of the trainable weights with the best `eval_val_score`, restore it at the end; optionally stop after `patience` evaluations without a better score."
     def __init__(self, patience:int=0, # evaluations without a better score before stopping; 0: never stop early
-                 resume_dir=None): # the checkpoint a resumed run starts from (its best copy is read back)
-        self.patience, self.resume_dir = int(patience or 0), resume_dir
-        self.weights, self.step, self.score, self.worse = None, None, None, 0
+                 resume_dir=None, # the checkpoint a resumed run starts from (its best copy is read back)
+                 stop_when_perfect:bool=True): # stop once the kept evaluation has every row exact (nothing later can replace it)
+        self.patience, self.resume_dir, self.stop_when_perfect = int(patience or 0), resume_dir, bool(stop_when_perfect)
+        self.weights, self.step, self.score, self.worse, self.exact = None, None, None, 0, None
 
     def on_train_begin(self, args, state, control, **kwargs):
         f = Path(self.resume_dir)/BEST_WEIGHTS if self.resume_dir else None
@@ -321,22 +322,27 @@ class KeepBestCallback(TrainerCallback):
             meta = fh.metadata()
             self.weights = {k: fh.get_tensor(k) for k in fh.keys()}
         self.step, self.score, self.worse = int(meta['step']), float(meta['score']), int(meta['worse'])
+        self.exact = float(meta['exact']) if meta.get('exact') not in (None, 'None') else None
 
     def on_evaluate(self, args, state, control, metrics=None, model=None, **kwargs):
         s = (metrics or {}).get('eval_val_score')
         if s is None or model is None: return
         if self.score is None or s > self.score:
-            self.score, self.step, self.worse = float(s), state.global_step, 0
+            self.score, self.step, self.worse, self.exact = float(s), state.global_step, 0, metrics.get('eval_val_exact_accuracy')
             self.weights = {n: p.detach().to('cpu', copy=True) for n, p in model.named_parameters() if p.requires_grad}
         else:
             self.worse += 1
             if self.patience and self.worse >= self.patience: control.should_training_stop = True
+        if self.perfect: control.should_training_stop = True   # a later pass can at best tie, and ties keep this step
+
+    @property
+    def perfect(self) -> bool: return self.stop_when_perfect and self.exact == 1.0
 
     def on_save(self, args, state, control, **kwargs):
         if self.weights is None or not state.is_world_process_zero: return
         from safetensors.torch import save_file
         ckpt = Path(args.output_dir)/f'checkpoint-{state.global_step}'
-        if ckpt.is_dir(): save_file(self.weights, str(ckpt/BEST_WEIGHTS), metadata={'step': str(self.step), 'score': repr(self.score), 'worse': str(self.worse)})
+        if ckpt.is_dir(): save_file(self.weights, str(ckpt/BEST_WEIGHTS), metadata={'step': str(self.step), 'score': repr(self.score), 'worse': str(self.worse), 'exact': repr(self.exact)})
 
     def on_train_end(self, args, state, control, model=None, **kwargs):
         if self.weights is None or model is None: return

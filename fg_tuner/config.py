@@ -104,6 +104,7 @@ class TrainingConfig:
     eval_steps: Optional[int] = None # steps between validation evaluations; None = recipe (a few per run)
     select_best: bool = True # end with the weights of best validation exact-call accuracy (needs a validation split), not the last
     early_stopping_patience: int = 0 # stop when this many validation evaluations in a row bring no better score (`fg_tuner.callbacks.KeepBestCallback`; needs a validation split and select_best); 0 = train every planned step
+    stop_when_perfect: bool = True # with select_best: stop once a validation pass has every row exact (no later step can be kept: ties keep the earlier one)
     weight_decay: float = 0.0 #
     optim: str = 'adamw_torch' #
     seed: int = 42 #
@@ -143,6 +144,7 @@ class EvalConfig:
     spans: Optional[bool] = None # free string values must be a run of words of the request (fg_tuner.constrain); None: the recipe decides from the training rows
     free_keys: Optional[List[str]] = None # with spans: argument paths (tool.key) whose strings stay free; None: the recipe's (keys whose training values were not runs of the request's words)
     span_keys: Optional[List[str]] = None # with spans: argument paths whose training values were runs of the request's words (a path not listed is free when its key name is a free key's)
+    after_training: bool = True # `fg-tuner train` ends by evaluating the test split with the model still in memory (report in <run>/eval, as `fg-tuner eval RUN` writes it)
 
 # %% ../nbs/05_config.ipynb #92f28730
 @dataclass

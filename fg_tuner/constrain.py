@@ -9,7 +9,7 @@ __all__ = ['CONTROL_TEXTS', 'TOOL_CHOICES', 'DEFAULT_TOKEN_IDS', 'tools_from_pro
            'llama_logits_processor']
 
 # %% ../nbs/43_constrain.ipynb #fd190caf
-import ctypes, functools, json, random, re, weakref
+import ctypes, functools, json, random, re, threading, weakref
 import numpy as np
 import llguidance as llg
 from .errors import ConfigError, ToolSchemaError
@@ -222,6 +222,18 @@ def as_spans(spans) -> Spans|None: # None/False: off; True: every free string; a
 _BYTE_PIECE = re.compile(r'<0x([0-9A-Fa-f]{2})>')
 _SLICES = ['[^<]+']   # tokens without '<': accepted as a whole wherever free text may continue
 _TOKENIZERS = weakref.WeakKeyDictionary()
+_BUILD = threading.RLock()   # one build of a tokenizer view at a time
+
+def _cached_once(maxsize:int=8):
+    "`functools.lru_cache` whose misses are computed by one thread at a time: threads asking together get one computation."
+    def deco(fn):
+        cached, lock = functools.lru_cache(maxsize=maxsize)(fn), threading.Lock()
+        @functools.wraps(fn)
+        def wrapper(*args):
+            with lock: return cached(*args)
+        wrapper.cache_clear, wrapper.cache_info = cached.cache_clear, cached.cache_info
+        return wrapper
+    return deco
 
 def _is_llama(t) -> bool: return hasattr(t, 'n_vocab') and hasattr(t, 'detokenize')
 
@@ -264,9 +276,17 @@ def _llama_pieces(llm) -> tuple:
 
 # %% ../nbs/43_constrain.ipynb #81dc75f2
 def guidance_tokenizer(tokenizer): # a transformers tokenizer or a `llama_cpp.Llama`
-    "The `llguidance.LLTokenizer` of a tokenizer: control tokens special, everything else text; built once, cached."
+    "The `llguidance.LLTokenizer` of a tokenizer: control tokens special, everything else text; built once (also when threads ask at once), cached."
     try: return _TOKENIZERS[tokenizer]
     except KeyError: pass
+    with _BUILD:   # threads compiling grammars together (HFGenerator with spans) wait for one build instead of each doing it
+        try: return _TOKENIZERS[tokenizer]
+        except KeyError: pass
+        llt = _build_guidance_tokenizer(tokenizer)
+        _TOKENIZERS[tokenizer] = llt
+        return llt
+
+def _build_guidance_tokenizer(tokenizer):
     if _is_llama(tokenizer):
         pieces, special = _llama_pieces(tokenizer)
         llt = _lltokenizer(pieces, special, tokenizer.token_eos(), tokenizer.token_bos(),
@@ -275,7 +295,6 @@ def guidance_tokenizer(tokenizer): # a transformers tokenizer or a `llama_cpp.Ll
         pieces, special = _hf_pieces(tokenizer)
         llt = _lltokenizer(pieces, special, tokenizer.eos_token_id, tokenizer.bos_token_id,
                            lambda s: tokenizer.encode(s, add_special_tokens=False))
-    _TOKENIZERS[tokenizer] = llt
     return llt
 
 # %% ../nbs/43_constrain.ipynb #ae6c142b
@@ -304,7 +323,7 @@ def _prompt_grammar(decls:str, tool_choice:str, key_order:str, parallel:bool, id
     "The grammar of a prompt's declarations (`tool_choice` as JSON text, so OpenAI's dict form is cached too)."
     return call_grammar(tools_from_prompt(decls), json.loads(tool_choice), key_order, parallel, dict(ids), list(spans) if spans else None, rule)
 
-@functools.lru_cache(maxsize=8)
+@_cached_once(maxsize=8)
 def _token_rank(llt) -> np.ndarray:
     "Each token's rank in byte order (special tokens first): the closing policy's tie-breaker."
     b = [b'' if llt.is_special_token(i) else llt.decode_bytes([i]) for i in range(llt.vocab_size)]
@@ -312,7 +331,7 @@ def _token_rank(llt) -> np.ndarray:
     rank[sorted(range(len(b)), key=b.__getitem__)] = np.arange(len(b), dtype=np.int32)
     return rank
 
-@functools.lru_cache(maxsize=8)
+@_cached_once(maxsize=8)
 def _closers(llt, controls:tuple) -> list:
     "The closing policy's preferred tokens: the stop and call-closing control tokens, then `}`, `]`, `,`, `:` where each is one token."
     punct = [llt.tokenize_str(c) for c in '}],:']

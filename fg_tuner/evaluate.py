@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['NO_CALL', 'UNPARSEABLE', 'MULTIPLE', 'FAILURE_KINDS', 'expected_calls', 'canonical_value', 'argument_pairs',
            'score_example', 'failure_kind', 'compute_metrics', 'confusion_matrix', 'worst_errors', 'read_test_set',
-           'evaluate_rows', 'fmt_rate', 'report_markdown', 'plot_confusion', 'write_report', 'evaluate',
+           'evaluate_rows', 'fmt_rate', 'report_markdown', 'plot_confusion', 'write_report', 'evaluate', 'summary_line',
            'eval_settings', 'command_spans', 'eval_command']
 
 # %% ../nbs/55_evaluate.ipynb #3f5559a5
@@ -309,7 +309,8 @@ def evaluate(model, # .gguf file, adapter folder, run folder or merged model fol
     return rep
 
 # %% ../nbs/55_evaluate.ipynb #038c80fe
-def _summary(rep:dict) -> str:
+def summary_line(rep:dict) -> str:
+    "The one-line summary `fg-tuner eval` prints: rows, tool, exact, argument F1, out-of-scope, unparseable, rows/s, report folder (and the failure kinds)."
     m = rep['metrics']
     return (f"rows {m['n']}  tool {fmt_rate(m['tool_accuracy'])}  exact {fmt_rate(m['exact_accuracy'])}  "
             f"arg-F1 {fmt_rate(m['arguments']['f1'])}  out-of-scope {fmt_rate(m['out_of_scope']['accuracy'])}  "
@@ -355,5 +356,5 @@ def eval_command(*, model:str, # run folder, adapter folder, merged model folder
     rep = evaluate(model, data, out_dir=out, batch_size=s['batch_size'], max_new_tokens=s['max_new_tokens'], limit=s['limit'],
                    worst=s['worst_errors'], engine=engine, n_threads=threads, n_ctx=n_ctx, constrain=s['constrain'], tool_choice=s['tool_choice'],
                    spans=command_spans(model, spans))
-    print(_summary(rep))
+    print(summary_line(rep))
     return 0

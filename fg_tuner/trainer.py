@@ -19,7 +19,7 @@ from .recipe import RECIPE, plan_run, count_parameters, model_dims, accelerator_
 __all__ = ['LIGER_KERNELS', 'training_rows', 'tokenize_row', 'build_dataset', 'TorchChunkedLogProb', 'ensure_loss_head',
            'training_engine', 'load_for_training', 'check_fused_kernels', 'training_arguments',
            'single_device_unless_distributed', 'prepare_datasets', 'run_record', 'mark_interrupted', 'make_trainer',
-           'validation_summary', 'finish_run', 'train', 'train_command']
+           'validation_summary', 'finish_run', 'evaluate_after_training', 'train', 'train_command']
 
 # %% ../nbs/65_trainer.ipynb #1791738c
 _ROWS_HINT = "pass the converter's output (fg-tuner convert) or a raw spreadsheet as data.input"
@@ -410,7 +410,7 @@ def make_trainer(cfg, model, tok, run:RunFolder, train_ds, eval_ds, test_rows:li
                    out_path=run.samples_file, unsloth=engine == 'unsloth'))
     patience = int(cfg.training.early_stopping_patience or 0)
     best = validating and bool(cfg.training.select_best)
-    last = [KeepBestCallback(patience, resume_dir=resume_dir)] if best else []   # after the caller's callbacks, which may rewrite the scores it reads
+    last = [KeepBestCallback(patience, resume_dir=resume_dir, stop_when_perfect=bool(cfg.training.stop_when_perfect))] if best else []   # after the caller's callbacks, which may rewrite the scores it reads
     if patience and not best: print(f'note: training.early_stopping_patience={patience} does nothing without a validation split and training.select_best')
     if not cfg.training.save_steps: last.append(TimedSaveCallback(float(cfg.training.save_minutes)))
     with _quiet_datasets():
@@ -457,16 +457,48 @@ def finish_run(trainer, result, run:RunFolder, tok, eval_ds, info:dict, t0:float
                 wall_time_s=round(time.time() - t0, 1), selected_checkpoint=val and {
                     'step': val['selected_step'], 'by': val['selected_by'], 'val_exact_accuracy': val['selected']['exact_accuracy'],
                     'val_score': val['selected']['score'], 'last_step_val_exact_accuracy': val['last']['exact_accuracy']})
-    if trainer.state.global_step < trainer.state.max_steps:   # KeepBestCallback's patience ended it
-        info['stopped_early'] = metrics['stopped_early'] = {'step': trainer.state.global_step, 'planned_steps': trainer.state.max_steps}
-        say(f"stopped early at step {trainer.state.global_step} of {trainer.state.max_steps}: no better validation score in "
-            f"{trainer.args.eval_steps and round((trainer.state.global_step - (val or {}).get('selected_step', 0)) / trainer.args.eval_steps)} evaluations")
+    if trainer.state.global_step < trainer.state.max_steps:   # KeepBestCallback ended it: a perfect validation pass, or its patience
+        keep = next((c for c in trainer.callback_handler.callbacks if isinstance(c, KeepBestCallback)), None)
+        perfect = bool(keep and keep.perfect)
+        info['stopped_early'] = metrics['stopped_early'] = {'step': trainer.state.global_step, 'planned_steps': trainer.state.max_steps,
+                                                            'reason': 'perfect validation' if perfect else 'patience'}
+        say(f"stopped early at step {trainer.state.global_step} of {trainer.state.max_steps}: " + (
+            "every validation row exact (a later step could only tie, and ties keep the earlier one)" if perfect else
+            f"no better validation score in {trainer.args.eval_steps and round((trainer.state.global_step - (val or {}).get('selected_step', 0)) / trainer.args.eval_steps)} evaluations"))
     run.save(info=info, metrics=metrics)
     kept = (f"\nkept step {val['selected_step']} ({val['selected_by']}: validation exact-call {val['selected']['exact_accuracy']:.3f}, "
             f"last step {val['last']['exact_accuracy']:.3f})") if val else ''
     say(f"done in {time.time()-t0:.0f}s: step {trainer.state.global_step}, loss {metrics['first_loss']} -> {metrics['final_loss']}"
         + (f", eval loss {eval_metrics.get('eval_loss'):.4f}" if eval_metrics else '') + kept + f"\n{'model' if full else 'adapter'}: {weights}")
     return metrics
+
+# %% ../nbs/65_trainer.ipynb #97c808bf
+def evaluate_after_training(cfg, model, tok, run:RunFolder, # the resolved config, the trained model in memory, its tokenizer, the run folder
+                            test_rows:list, engine:str='hf', say=print) -> dict|None: # the test split's rows; the engine that trained
+    "With `eval.after_training` and test rows: evaluate them with `model` as `fg-tuner eval RUN` would, report in `<run>/eval`; the report, or None."
+    if not (test_rows and cfg.eval.after_training): return None
+    from fg_tuner.evaluate import evaluate_rows, write_report, read_test_set, summary_line
+    from fg_tuner.generate import HFGenerator, eval_spans
+    from fg_tuner.runs import find_run_file
+    limit = cfg.eval.limit and int(cfg.eval.limit)
+    data = find_run_file(run.path, 'test.jsonl')     # what `fg-tuner eval RUN` reads; the rows in memory where there is no file
+    rows = read_test_set(data, limit=limit) if data else test_rows[:limit or None]
+    if engine == 'unsloth':
+        from unsloth import FastLanguageModel
+        FastLanguageModel.for_inference(model)
+    gen = HFGenerator(model, tok, name=str(run.path), batch_size=cfg.eval.batch_size and int(cfg.eval.batch_size),
+                      max_new_tokens=int(cfg.eval.max_new_tokens), constrain=bool(cfg.eval.constrain), tool_choice=cfg.eval.tool_choice,
+                      spans=eval_spans(cfg.eval), **({'shared_prefix': False} if engine == 'unsloth' else {}))   # Unsloth's patched attention takes no custom masks
+    rep = evaluate_rows(gen, rows, worst=int(cfg.eval.worst_errors)) | {'data': str(data) if data else "the run's test rows (in memory)", 'after_training': True}
+    rep['out_dir'] = str(write_report(rep, run.eval_dir))
+    m = rep['metrics']
+    metrics = json.loads(run.metrics_file.read_text()) if run.metrics_file.is_file() else {}
+    metrics['test'] = {'n': m['n'], 'exact_accuracy': m['exact_accuracy'], 'tool_accuracy': m['tool_accuracy'], 'arg_f1': m['arguments']['f1'],
+                       'out_of_scope_accuracy': m['out_of_scope']['accuracy'], 'unparseable': m['unparseable']['rate'],
+                       'seconds': rep['timing']['seconds'], 'report': rep['out_dir']}
+    run.save(metrics=metrics)
+    say('test set: ' + summary_line(rep))
+    return rep
 
 # %% ../nbs/65_trainer.ipynb #df74a980
 def train(cfg, # a config from `load_config`, or a dict of values over the schema
@@ -507,6 +539,7 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
         trainer = make_trainer(cfg, model, tok, run, train_ds, eval_ds, test_rows, engine[0], dtype[0], report_to, callbacks, sft_class, plan.val_rows, resume_dir=ckpt)
         result = trainer.train(resume_from_checkpoint=ckpt)
         finish_run(trainer, result, run, tok, eval_ds, info, t0, say)
+        if main: evaluate_after_training(cfg, trainer.model, tok, run, test_rows, engine[0], say)
     except KeyboardInterrupt:
         if main: mark_interrupted(run, info)
         raise
