@@ -539,12 +539,12 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
         trainer = make_trainer(cfg, model, tok, run, train_ds, eval_ds, test_rows, engine[0], dtype[0], report_to, callbacks, sft_class, plan.val_rows, resume_dir=ckpt)
         result = trainer.train(resume_from_checkpoint=ckpt)
         finish_run(trainer, result, run, tok, eval_ds, info, t0, say)
-        if main: evaluate_after_training(cfg, trainer.model, tok, run, test_rows, engine[0], say)
     except KeyboardInterrupt:
         if main: mark_interrupted(run, info)
         raise
     finally:
         if main: finish_wandb()
+    if main: evaluate_after_training(cfg, trainer.model, tok, run, test_rows, engine[0], say)   # the run is finished: a Ctrl-C here leaves it so
     return run.path
 
 # %% ../nbs/65_trainer.ipynb #bfe29589
