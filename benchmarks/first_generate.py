@@ -2,6 +2,7 @@
 
     python benchmarks/first_generate.py default RUN      # RUN: a trained run folder with a test.jsonl
     python benchmarks/first_generate.py nocudnn RUN      # the same with cuDNN attention off
+    python benchmarks/first_generate.py flashonly RUN    # cuDNN and math attention off
 
 Prints the load time, the first constraint build, and three generations of the run's test rows (then two of 32 rows).
 """
@@ -19,6 +20,6 @@ rows = read_test_set(find_run_file(run, 'test.jsonl'))
 t = time.time(); ToolConstraint.for_prompt(rows[0]['prompt'], g.tok, 'auto'); print(mode, 'first constraint', round(time.time() - t, 2), flush=True)
 prompts = [r['prompt'] for r in rows]
 for k in range(3):
-    t = time.time(); out = g.generate(prompts); torch.cuda.synchronize(); print(mode, 'generate', k, len(prompts), 'rows', round(time.time() - t, 2), 's', flush=True)
+    t = time.time(); g.generate(prompts); torch.cuda.synchronize(); print(mode, 'generate', k, len(prompts), 'rows', round(time.time() - t, 2), 's', flush=True)
 for k in range(2):
     t = time.time(); g.generate(prompts[:32]); torch.cuda.synchronize(); print(mode, 'generate 32 rows', k, round(time.time() - t, 2), 's', flush=True)
