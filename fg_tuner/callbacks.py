@@ -75,8 +75,10 @@ class GpuMemoryCallback(TrainerCallback):
 
 # %% ../nbs/60_callbacks.ipynb #77d712d7
 class StepTimeCallback(TrainerCallback):
-    "Add `step_time_s` (mean seconds per optimizer step since the last log) to each training log line."
-    def __init__(self): self._t0, self._sum, self._n = None, 0.0, 0
+    "Add `step_time_s` (mean seconds per optimizer step since the last log) to each training log line; with `start`, keep `first_step_s`."
+    def __init__(self, start:float|None=None, # `clock()` when the run began (None: no `first_step_s`)
+                 clock=time.time): # the time source of `start`
+        self._t0, self._sum, self._n, self.start, self.clock, self.first_step_s = None, 0.0, 0, start, clock, None
     def _sync(self):
         import torch
         if torch.cuda.is_available() and torch.cuda.is_initialized(): torch.cuda.synchronize()
@@ -88,6 +90,7 @@ class StepTimeCallback(TrainerCallback):
         self._sync()
         self._sum += time.perf_counter() - self._t0
         self._n, self._t0 = self._n + 1, None
+        if self.start is not None and self.first_step_s is None: self.first_step_s = round(self.clock() - self.start, 2)
     def on_log(self, args, state, control, logs=None, **kwargs):
         if logs is None or 'loss' not in logs or not self._n: return   # eval and summary lines are not step times
         logs['step_time_s'] = round(self._sum / self._n, 4)          # what W&B and the other callbacks see

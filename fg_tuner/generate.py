@@ -6,6 +6,7 @@
 from __future__ import annotations
 import os
 import numpy as np
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from fastcore.basics import patch
@@ -18,8 +19,8 @@ from .constrain import ToolConstraint, ToolLogitsProcessor, mask_scores, Spans, 
 
 # %% auto #0
 __all__ = ['SHARED_PREFIX_ATTENTION', 'PREFILL_SCORE_BYTES', 'cut_at_stop', 'common_prefix', 'attention_masks',
-           'shared_prefix_attention', 'StaticKV', 'prefill_rows', 'decode_shared', 'HFGenerator', 'tokenize_prompts',
-           'GGUFGenerator', 'load_generator', 'eval_spans', 'run_spans']
+           'shared_prefix_attention', 'StaticKV', 'prefill_rows', 'PrefixCache', 'decode_shared', 'HFGenerator',
+           'tokenize_prompts', 'GGUFGenerator', 'load_generator', 'eval_spans', 'run_spans']
 
 # %% ../nbs/45_generate.ipynb #8c47b4c7
 def cut_at_stop(text:str, stops=STOP_SEQUENCES) -> str:
@@ -160,6 +161,22 @@ def prefill_rows(config, suffix:int, keys:int) -> int:
     "Rows whose prompt forward fits `PREFILL_SCORE_BYTES`: each row's scores are heads x suffix x keys floats."
     return max(1, PREFILL_SCORE_BYTES // (config.num_attention_heads * suffix * keys * 4))
 
+# %% ../nbs/45_generate.ipynb #pc0a0002
+class PrefixCache:
+    "The keys/values of recently decoded prompt prefixes, by their token ids: at most `size`, the least recently used dropped first."
+    def __init__(self, size:int=4): self.size, self.store, self.hits, self.misses = int(size), OrderedDict(), 0, 0
+    def get(self, key:tuple):
+        "The stored keys/values of prefix `key` (None when not stored), counted as a hit or a miss."
+        kv = self.store.get(key)
+        if kv is None: self.misses += 1
+        else: self.hits += 1; self.store.move_to_end(key)
+        return kv
+    def put(self, key:tuple, kv:dict):
+        if self.size < 1: return
+        self.store[key] = kv; self.store.move_to_end(key)
+        while len(self.store) > self.size: self.store.popitem(last=False)
+    def stats(self) -> dict: return {'size': self.size, 'stored': len(self.store), 'hits': self.hits, 'misses': self.misses}
+
 # %% ../nbs/45_generate.ipynb #e7cf7649
 def decode_shared(model, # a causal LM (PEFT-wrapped or not) in eval mode
                   prefix:list, # the token ids every row starts with (may be empty)
@@ -167,7 +184,8 @@ def decode_shared(model, # a causal LM (PEFT-wrapped or not) in eval mode
                   max_new_tokens:int, # generation budget per row
                   stop_ids, # token ids that end an answer (kept out of the output)
                   processor=None, # a `ToolLogitsProcessor` (its `choose`), or any `processor(ids (B, 1+t), scores (B, V))` returning scores
-                  graphs:bool|None=None) -> list: # CUDA graphs for the decoding steps (None: on a GPU)
+                  graphs:bool|None=None, # CUDA graphs for the decoding steps (None: on a GPU)
+                  prefix_cache:PrefixCache|None=None) -> list: # where the prefix's keys/values are looked up first and stored
     "Greedy answers (token-id lists) for `prefix + suffix` of every row, the prefix computed once and stored once."
     import torch
     from transformers import DynamicCache
@@ -181,9 +199,13 @@ def decode_shared(model, # a causal LM (PEFT-wrapped or not) in eval mode
     attn, cfg._attn_implementation = cfg._attn_implementation, SHARED_PREFIX_ATTENTION
     try:
         if Lp:                               # the prefix once (batch 1, plain sdpa), its keys/values kept as they are
-            p, pre = torch.arange(Lp, device=dev)[None], DynamicCache()
-            _step(core, torch.tensor([prefix], device=dev), p, p, torch.ones(1, Lp, dtype=torch.bool, device=dev), pre)
-            prefix_kv = {i: (layer.keys, layer.values) for i, layer in enumerate(pre.layers)}
+            p, key = torch.arange(Lp, device=dev)[None], tuple(prefix)
+            prefix_kv = prefix_cache.get(key) if prefix_cache is not None else None
+            if prefix_kv is None:
+                pre = DynamicCache()
+                _step(core, torch.tensor([prefix], device=dev), p, p, torch.ones(1, Lp, dtype=torch.bool, device=dev), pre)
+                prefix_kv = {i: (layer.keys, layer.values) for i, layer in enumerate(pre.layers)}   # read, never written, by the attention
+                if prefix_cache is not None: prefix_cache.put(key, prefix_kv)
             kpos[:, :Lp], kvalid[:, :Lp] = p, True
         else:
             z = torch.zeros(1, cfg.num_key_value_heads, 0, cfg.head_dim, dtype=core.lm_head.weight.dtype, device=dev)
@@ -237,8 +259,10 @@ class HFGenerator:
                  constrain:bool=EvalConfig.constrain, # only well-formed calls to declared tools (`fg_tuner.constrain`)
                  tool_choice=EvalConfig.tool_choice, # auto | required | none | a tool name (OpenAI's meaning)
                  shared_prefix:bool|None=None, # compute each batch's common prompt prefix once (None: where the model supports it)
-                 spans=None): # constrained: free string values are runs of words of the request (True, or a `fg_tuner.constrain.Spans` rule)
+                 spans=None, # constrained: free string values are runs of words of the request (True, or a `fg_tuner.constrain.Spans` rule)
+                 prefix_cache:int=0): # declarations' keys/values kept across calls (a server's: the weights must not change); 0: within a call
         self.model, self.tok, self.name, self.spans = model, tokenizer, name, as_spans(spans)
+        self.prefix_cache = PrefixCache(prefix_cache) if prefix_cache else None
         self.prefetch = next(model.parameters()).device.type == 'cuda'   # with spans, compile the next batch's grammars while one decodes (CPU cores are free while a GPU decodes)
         self.batch_size, self.max_new_tokens, self.constrain, self.tool_choice = batch_size, max_new_tokens, constrain, tool_choice
         if self.batch_size is None: self.batch_size = 256 if next(model.parameters()).device.type == 'cuda' else 32
@@ -315,13 +339,14 @@ def _plain(self:HFGenerator, seqs:list, processor) -> list:
 
 # %% ../nbs/45_generate.ipynb #5b0e7c12
 def tokenize_prompts(tok, # a transformers tokenizer
-                     prompts:list) -> tuple: # rendered prompts
+                     prompts:list, # rendered prompts
+                     single:bool=False) -> tuple: # also split off a developer turn that only one prompt has (its keys/values may be cached)
     "`(ids, heads)`: each prompt's token ids (no special tokens added), each shared developer turn tokenized once; `heads[i]` is the shared turn's ids (one list object per turn, a prefix of `ids[i]`) or None."
     spans = [developer_turn(p) for p in prompts]      # the prompt up to the end of its developer turn (the declarations)
     cut = [p[:sp[1]] if sp and p[:sp[1]].endswith('<end_of_turn>') else '' for p, sp in zip(prompts, spans)]
     count = {}
     for c in cut: count[c] = count.get(c, 0) + 1
-    shared = [c for c, n in count.items() if c and n > 1]
+    shared = [c for c, n in count.items() if c and (n > 1 or single)]
     head_ids = dict(zip(shared, tok(shared, add_special_tokens=False)['input_ids'])) if shared else {}
     split = [bool(c) and c in head_ids for c in cut]
     rest = tok([p[len(c):] if sp else p for p, c, sp in zip(prompts, cut, split)], add_special_tokens=False)['input_ids'] if prompts else []
@@ -341,11 +366,12 @@ def generate(self:HFGenerator, prompts:list, # rendered prompts (each starting w
     import torch
     prompts = list(prompts)
     choices = tool_choice if isinstance(tool_choice, list) else [self.tool_choice if tool_choice is None else tool_choice] * len(prompts)
-    with torch.profiler.record_function('fg.generate.tokenize'): enc, heads = tokenize_prompts(self.tok, prompts)
+    with torch.profiler.record_function('fg.generate.tokenize'): enc, heads = tokenize_prompts(self.tok, prompts, single=self.prefix_cache is not None)
     # prompts with the same declarations become neighbours: by shared turn (compared once per turn), then by their own tokens
     rank = {id(h): k for k, h in enumerate(sorted({id(h): h for h in heads if h is not None}.values()))}
     order = sorted(range(len(prompts)), key=lambda i: (-1, enc[i]) if heads[i] is None else (rank[id(heads[i])], enc[i][len(heads[i]):]))
     out, was_training = [None] * len(prompts), self.model.training
+    cache = self.prefix_cache if self.prefix_cache is not None else PrefixCache(1)   # batches are ordered by declarations: one is enough in a call
     self.model.eval()
     batches = [order[b:b + self.batch_size] for b in range(0, len(order), self.batch_size)]
     build = lambda idx: self._processor([prompts[i] for i in idx], [choices[i] for i in idx])
@@ -359,8 +385,11 @@ def generate(self:HFGenerator, prompts:list, # rendered prompts (each starting w
                 if ahead and k + 1 < len(batches): nxt = ahead.submit(build, batches[k + 1])
             with torch.inference_mode():
                 if self.shared_prefix:
-                    L = min(common_prefix(seqs), min(map(len, seqs)) - 1)   # every row keeps at least one token of its own
-                    toks = decode_shared(self.model, seqs[0][:L], [s[L:] for s in seqs], self.max_new_tokens, self.stop_ids, proc)
+                    h = heads[idx[0]]
+                    if h is not None and all(heads[i] is h for i in idx) and len(h) < min(map(len, seqs)):
+                        L, pc = len(h), cache                               # the declarations: from the cache, or computed and kept
+                    else: L, pc = min(common_prefix(seqs), min(map(len, seqs)) - 1), None   # every row keeps at least one token of its own
+                    toks = decode_shared(self.model, seqs[0][:L], [s[L:] for s in seqs], self.max_new_tokens, self.stop_ids, proc, prefix_cache=pc)
                 else: toks = self._plain(seqs, proc)
             for i, t in zip(idx, toks): out[i] = cut_at_stop(self.tok.decode(t, skip_special_tokens=False), self.stops)
     finally:
@@ -464,14 +493,14 @@ def load_generator(path, # .gguf file, adapter folder, run folder or merged mode
                    batch_size:int|None=EvalConfig.batch_size, # transformers batch size (None: by device)
                    max_new_tokens:int=EvalConfig.max_new_tokens, # generation budget per row
                    spans:bool|None=None, # free string values copied from the request (None: as the run's `eval.spans` says, which the recipe chose; off without a run)
-                   **kwargs): # passed to the backend (`engine`, `dtype`, `n_ctx`, `n_threads`, `constrain`, `tool_choice`, `fast_forward`, `shared_prefix`)
+                   **kwargs): # passed to the backend (`engine`, `dtype`, `n_ctx`, `n_threads`, `constrain`, `tool_choice`, `fast_forward`, `shared_prefix`, `prefix_cache`)
     "The right backend for `path`: `GGUFGenerator` for .gguf, else `HFGenerator`."
     kind, p = model_kind(path)
     spans = run_spans(path) if spans is None else (run_spans(path) or Spans()) if spans else None
     if kind == 'gguf':
         return GGUFGenerator(p, max_new_tokens=max_new_tokens, spans=spans, **{k: v for k, v in kwargs.items() if k in ('n_ctx', 'n_threads', 'constrain', 'tool_choice', 'fast_forward')})
     return HFGenerator.load(path, batch_size=batch_size, max_new_tokens=max_new_tokens, spans=spans,
-                            **{k: v for k, v in kwargs.items() if k in ('engine', 'dtype', 'max_seq_length', 'constrain', 'tool_choice', 'shared_prefix')})
+                            **{k: v for k, v in kwargs.items() if k in ('engine', 'dtype', 'max_seq_length', 'constrain', 'tool_choice', 'shared_prefix', 'prefix_cache')})
 
 def eval_spans(ev) -> Spans|None: # a config's `eval:` section (dict or DictConfig)
     "The span rule an `eval:` section sets (`spans`, `free_keys`, `span_keys`: the recipe's decision or what the user set); None with spans off."

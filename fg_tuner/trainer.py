@@ -392,7 +392,8 @@ def mark_interrupted(run:RunFolder, info:dict) -> None:
 def make_trainer(cfg, model, tok, run:RunFolder, train_ds, eval_ds, test_rows:list, engine:str, dtype, report_to:list, callbacks=(),
                  sft_class=None, # None: TRL's `SFTTrainer` (see `fg_tuner.shared_prefix.pick_sft_trainer`)
                  val_rows:list=(), # validation rows: scored at each evaluation (`ValidationCallback`), the best weights kept (`KeepBestCallback`)
-                 resume_dir=None): # the checkpoint a resumed run starts from
+                 resume_dir=None, # the checkpoint a resumed run starts from
+                 start:float|None=None): # `time.time()` when the run began: `StepTimeCallback` keeps the seconds to the first step
     "The `SFTTrainer` of a run, with the loss-plot and validation (or sample-generation) callbacks (and GPU memory and step time first)."
     from trl import SFTTrainer
     from fg_tuner.callbacks import GpuMemoryCallback, StepTimeCallback, LossPlotCallback, SampleGenerationCallback, ValidationCallback, ProgressCallback, KeepBestCallback, TimedSaveCallback
@@ -416,7 +417,7 @@ def make_trainer(cfg, model, tok, run:RunFolder, train_ds, eval_ds, test_rows:li
     with _quiet_datasets():
         trainer = (sft_class or SFTTrainer)(model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds, processing_class=tok,
                                             callbacks=cbs + list(callbacks or []) + last)
-    for cb in (GpuMemoryCallback(), StepTimeCallback()): trainer.callback_handler.callbacks.insert(0, cb)   # before W&B reads the logs
+    for cb in (GpuMemoryCallback(), StepTimeCallback(start)): trainer.callback_handler.callbacks.insert(0, cb)   # before W&B reads the logs
     return trainer
 
 # %% ../nbs/65_trainer.ipynb #fe662f78
@@ -434,7 +435,7 @@ def validation_summary(state, select_best:bool) -> dict|None: # the trainer's st
 # %% ../nbs/65_trainer.ipynb #798dc811
 def finish_run(trainer, result, run:RunFolder, tok, eval_ds, info:dict, t0:float, say=print) -> dict:
     "Save the adapter (or model) and tokenizer; on the main process write `metrics.json`, the loss curve and the finished `run_info.json`."
-    from fg_tuner.callbacks import LossPlotCallback, KeepBestCallback
+    from fg_tuner.callbacks import LossPlotCallback, KeepBestCallback, StepTimeCallback
     last_eval = next((h for h in reversed(trainer.state.log_history) if 'eval_loss' in h), None)
     if eval_ds is None: eval_metrics = {}
     elif last_eval is not None and last_eval.get('step') == trainer.state.global_step:   # the epoch-end evaluation just ran
@@ -451,6 +452,7 @@ def finish_run(trainer, result, run:RunFolder, tok, eval_ds, info:dict, t0:float
     stats = info['data']['train']
     metrics = _summarise(trainer.state, result.metrics, eval_metrics,
                          {'train_tokens_per_epoch': stats['tokens'], 'train_completion_tokens_per_epoch': stats['completion_tokens']}, time.time() - t0)
+    metrics['first_step_s'] = next((c.first_step_s for c in trainer.callback_handler.callbacks if isinstance(c, StepTimeCallback)), None)
     val = metrics['validation'] = validation_summary(trainer.state, any(isinstance(c, KeepBestCallback) for c in trainer.callback_handler.callbacks))
     LossPlotCallback(run.loss_plot, title=run.name).on_train_end(trainer.args, trainer.state, None)
     info.update(status='finished', finished=time.strftime('%Y-%m-%d %H:%M:%S'), global_step=trainer.state.global_step,
@@ -468,7 +470,8 @@ def finish_run(trainer, result, run:RunFolder, tok, eval_ds, info:dict, t0:float
     run.save(info=info, metrics=metrics)
     kept = (f"\nkept step {val['selected_step']} ({val['selected_by']}: validation exact-call {val['selected']['exact_accuracy']:.3f}, "
             f"last step {val['last']['exact_accuracy']:.3f})") if val else ''
-    say(f"done in {time.time()-t0:.0f}s: step {trainer.state.global_step}, loss {metrics['first_loss']} -> {metrics['final_loss']}"
+    first = f" (first optimizer step after {metrics['first_step_s']:.0f}s)" if metrics['first_step_s'] is not None else ''
+    say(f"done in {time.time()-t0:.0f}s{first}: step {trainer.state.global_step}, loss {metrics['first_loss']} -> {metrics['final_loss']}"
         + (f", eval loss {eval_metrics.get('eval_loss'):.4f}" if eval_metrics else '') + kept + f"\n{'model' if full else 'adapter'}: {weights}")
     return metrics
 
@@ -536,7 +539,7 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
     if main: run.save(cfg=cfg, info=info)
     report_to = setup_wandb(cfg, run.path) if main else []
     try:
-        trainer = make_trainer(cfg, model, tok, run, train_ds, eval_ds, test_rows, engine[0], dtype[0], report_to, callbacks, sft_class, plan.val_rows, resume_dir=ckpt)
+        trainer = make_trainer(cfg, model, tok, run, train_ds, eval_ds, test_rows, engine[0], dtype[0], report_to, callbacks, sft_class, plan.val_rows, resume_dir=ckpt, start=t0)
         result = trainer.train(resume_from_checkpoint=ckpt)
         finish_run(trainer, result, run, tok, eval_ds, info, t0, say)
     except KeyboardInterrupt:
