@@ -110,7 +110,7 @@ the LoRA-only configs name `training.method=lora` or a LoRA rank, which makes th
 TEST_AS_IS, TEST_SHUFFLED, TEST_UNCONSTRAINED, TEST_FREE_STRINGS = 'as is', 'shuffled', 'as is, unconstrained', 'as is, free strings'
 EVAL_VARIANTS = {TEST_UNCONSTRAINED: ['--no-constrain'], TEST_FREE_STRINGS: ['--spans', 'off']}
 "The 'as is' rows evaluated again, in a call of their own, with these `fg-tuner eval` flags."
-TEST_CONVERT = ['data.shuffle_tools=false', 'data.rename_tools=0', 'data.rename_keys=0']
+TEST_CONVERT = ['data.shuffle_tools=false', 'data.rename_tools=0', 'data.rename_keys=0', 'data.augment=0']
 "Added to every conversion of a test file: its rows land in the converter's train.jsonl, whose declarations `data.shuffle_tools` (the default) would reorder per row and `data.rename_tools` / `data.rename_keys` rename; a test set lists them as the file does, as a deployment sends them."
 BASE_OVERRIDES = ['logging.wandb_mode=disabled', 'logging.sample_generations=0', 'eval.after_training=false']
 "Added to every training: no W&B, no sample generation during training, no test evaluation in the training process (each test set is evaluated by `fg-tuner eval`, timed on its own)."
@@ -445,7 +445,7 @@ class Bench:
 
 # -- the run ---------------------------------------------------------------------------------------------------
 
-CHANGED_DEFAULTS = ['data.shuffle_tools', 'recipe.no_call_share', 'recipe.span_share']
+CHANGED_DEFAULTS = ['data.shuffle_tools', 'recipe.no_call_share', 'recipe.span_share', 'data.augment']
 "Config defaults that changed after rows were measured: their values are part of a row's setup, so a row measured under the old default is neither skipped as done nor reported with the new one."
 
 def current_defaults() -> dict:

@@ -69,7 +69,7 @@ def test_sgd():
     assert {r['service'] for r in test} <= set(m['testable_services']) and {r['service'] for r in unseen} <= set(m['unseen_services'])
     assert all(r['Tool Name'].startswith(r['service'] + '_') for r in train + test + unseen)
     # the converter accepts the files; unseen test prompts declare only the unseen services' tools
-    cu = convert(d/'a'/'dev_unseen.csv', tools=str(d/'a'/'unseen_tools.json'), test_size=0)
+    cu = convert(d/'a'/'dev_unseen.csv', tools=str(d/'a'/'unseen_tools.json'), test_size=0, augment=0)   # as TEST_CONVERT
     assert not cu.test and len(cu.train) + len(cu.rejects) == 120
     assert all(t.split('_')[0] + '_' + t.split('_')[1] in m['unseen_services'] for t in cu.train[0]['tools'])
     # seeded: the same files again
@@ -206,7 +206,7 @@ def test_rename_config():
 def test_rename_keys_config():
     "`renamekeys` / `renameall` convert the training set with made-up argument keys; test conversions pin data.rename_keys to 0."
     assert bq.CONFIGS['renamekeys'] == ['data.rename_keys=0.3'] and bq.CONFIGS['renameall'] == ['data.rename_tools=0.3', 'data.rename_keys=0.3']
-    assert 'data.rename_keys=0' in bq.TEST_CONVERT and all(bq.is_convert_override(o) for o in bq.CONFIGS['renameall'])
+    assert 'data.rename_keys=0' in bq.TEST_CONVERT and 'data.augment=0' in bq.TEST_CONVERT and all(bq.is_convert_override(o) for o in bq.CONFIGS['renameall'])
     assert ('renameall', ['sgd_router', 'sgd_unseen']) in bq.parse(['--matrix', 'sweep9']).matrix
     c = convert(ROOT/'data/raw/hr_routing.xlsx', rename_tools=0.3, rename_keys=0.3)
     r = c.report['renamed']
@@ -233,7 +233,7 @@ def test_nocall_config():
     assert bq.CONFIGS['nocall0'] == ['data.no_call_share=0']
     assert not bq.is_convert_override('data.no_call_share=0') and not bq.is_convert_override('data.val_size=0')
     assert bq.is_convert_override('data.augment=3') and bq.is_convert_override('data.no_call_markers=[x]') and not bq.is_convert_override('training.seed=1')
-    assert bq.current_defaults() == {'data.shuffle_tools': True, 'recipe.no_call_share': 0.2, 'recipe.span_share': 0.95}
+    assert bq.current_defaults() == {'data.shuffle_tools': True, 'recipe.no_call_share': 0.2, 'recipe.span_share': 0.95, 'data.augment': None}
 
 def _variant_report(test:str, heading:str, **metrics) -> tuple:
     "(as-is row, report, the report's section under `heading`) for an HR as-is row of quality.jsonl (spans on) and its `test` variant with `metrics` and 99 rows/s."

@@ -73,7 +73,7 @@ class DataConfig:
     seed: int = 42 # split, validation split and distractor sampling
     distractors: int = 0 # unrelated tool declarations added to each prompt (0 = declare exactly the tools)
     distractor_tools: Optional[str] = None # tools file to draw distractors from; None = a built-in generic pool
-    augment: int = 0 # up to N more training rows per train row: argument values written in the request swapped for other values (0 = off)
+    augment: Optional[int] = None # up to N more training rows per train row: argument values written in the request swapped for other values (0 = off; None = auto: 3 where >= 90% of the train rows' free string values are written in their request, else off)
     rename_tools: float = 0.0 # fraction (0-1) of training rows whose declared tools get made-up names, in the declarations and the answer, so the router learns to choose by description and parameters as it must for tools it was never trained on (0 = off; SGD router / unseen services: +3.3 / +4.4 exact-call points in one run, -0.6 / -1.7 and -3.0 / +1.0 in two later runs; not better on the sheets or CLINC150, benchmarks/quality.md)
     rename_keys: float = 0.0 # fraction (0-1) of training rows whose declared tools' argument keys (top level) get made-up names, in the declarations and the answer, so the router learns to choose keys by their descriptions as it must for tools it was never trained on (0 = off; measured worse: -11 to -13.5 exact-call points on SGD at 0.3)
     shuffle_tools: bool = True # training rows list their declarations in a seeded order of their own (test rows keep the tools file's order), so the router reads them instead of learning positions (benchmarks/quality.md)

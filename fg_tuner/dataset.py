@@ -19,13 +19,14 @@ from .tables import (Table, RawRow, col_letter, open_workbook, read_csv, norm_he
                              fill_merged, table_rows, jsonl_rows)
 
 # %% auto #0
-__all__ = ['TOOLS_SHEET_NAMES', 'GENERIC_TOOLS', 'tools_from_table', 'parse_args_cell', 'RowChecker', 'split_rows',
-           'length_stats', 'token_lengths', 'Conversion', 'to_dataset_dict', 'read_records', 'read_examples',
-           'distractor_pool', 'format_records', 'value_spans', 'value_text', 'argument_leaves', 'schema_paths',
-           'read_augment_values', 'categories', 'ValuePools', 'swappable', 'make_variant', 'argument_variants',
-           'augment_train', 'shuffle_declarations', 'made_up_name', 'renamed_tools', 'real_tool_name', 'renamed_keys',
-           'rename_keys', 'real_keys', 'rename_declarations', 'rows_per_tool', 'token_report', 'convert',
-           'processed_dir_for', 'conversion_style', 'check_conversion_style', 'convert_config', 'convert_command']
+__all__ = ['TOOLS_SHEET_NAMES', 'GENERIC_TOOLS', 'AUGMENT_AUTO', 'AUGMENT_AUTO_SHARE', 'AUGMENT_AUTO_MIN', 'tools_from_table',
+           'parse_args_cell', 'RowChecker', 'split_rows', 'length_stats', 'token_lengths', 'Conversion',
+           'to_dataset_dict', 'read_records', 'read_examples', 'distractor_pool', 'format_records', 'value_spans',
+           'value_text', 'argument_leaves', 'schema_paths', 'read_augment_values', 'categories', 'ValuePools',
+           'swappable', 'make_variant', 'written_values', 'auto_augment', 'argument_variants', 'augment_train',
+           'shuffle_declarations', 'made_up_name', 'renamed_tools', 'real_tool_name', 'renamed_keys', 'rename_keys',
+           'real_keys', 'rename_declarations', 'rows_per_tool', 'token_report', 'convert', 'processed_dir_for',
+           'conversion_style', 'check_conversion_style', 'convert_config', 'convert_command']
 
 # %% ../nbs/35_dataset.ipynb #303415c8
 TOOLS_SHEET_NAMES = ('tools', 'tool', 'functions', 'function declarations', '工具', '工具定义', '函数')
@@ -609,17 +610,38 @@ def _bad_variant(text:str, args:dict, tool:Tool, max_chars:int) -> bool:
            or any(n > 1 for n in items.values())
 
 # %% ../nbs/35_dataset.ipynb #8b979f4d
-def _augment_report(n:int, values=None) -> dict:
-    return {'max_per_row': n, 'values_file': values, 'rows': 0, 'source_rows': 0, 'swappable_rows': 0, 'per_tool': {}, 'per_argument': {},
+AUGMENT_AUTO = 3 # variants a row that `data.augment` unset (auto) makes where the rule holds ...
+AUGMENT_AUTO_SHARE = 0.9 # ... at least this share of the train rows' free string values written in their request ...
+AUGMENT_AUTO_MIN = 20 # ... out of at least this many values
+
+def written_values(train:list, tools:list) -> tuple:
+    "`(written, all)`: the train rows' free string values (type string, no `enum`) that their request writes, and all of them."
+    by, n, k = {t.name: t for t in tools}, 0, 0
+    for r in train:
+        if (t := by.get(r['tool_name'])) is None: continue
+        for _, _, v, sch in argument_leaves(t.parameters, r['tool_arguments']):
+            if isinstance(v, str) and 'enum' not in sch: n, k = n + 1, k + bool(value_spans(r['user_content'], v))
+    return k, n
+
+def auto_augment(train:list, tools:list) -> tuple:
+    "`(variants a row, why)` for `data.augment` unset: `AUGMENT_AUTO` where the values are copied from the requests, else 0."
+    k, n = written_values(train, tools)
+    if n < AUGMENT_AUTO_MIN: return 0, f'auto: {n} free string values in the train rows (fewer than {AUGMENT_AUTO_MIN}): off'
+    what = f'auto: {k} of {n} free string values ({k / n:.0%}) are written in their request'
+    if k / n >= AUGMENT_AUTO_SHARE: return AUGMENT_AUTO, f'{what} (>= {AUGMENT_AUTO_SHARE:.0%}): {AUGMENT_AUTO} variants a row'
+    return 0, f'{what} (< {AUGMENT_AUTO_SHARE:.0%}: the sheet normalises values): off'
+
+def _augment_report(n:int, values=None, why:str='data.augment') -> dict:
+    return {'max_per_row': n, 'chosen_by': why, 'values_file': values, 'rows': 0, 'source_rows': 0, 'swappable_rows': 0, 'per_tool': {}, 'per_argument': {},
             'skipped': {'same_request': 0, 'test_request': 0, 'no_value': 0, 'invalid': 0, 'unformattable': 0}}
 
 def argument_variants(train:list, # train records (after `split_rows`)
                       test:list, # test records: their requests are never produced
                       tools:list, # the dataset's `Tool`s
                       opts:dict) -> tuple: # the `data` options (`augment`, `augment_values`, `seed`, `max_cell_chars`)
-    "`([(source record, request, arguments, changed paths)], report)`: up to `data.augment` new rows per train row."
-    n = opts.get('augment') or 0
-    rep = _augment_report(n, opts.get('augment_values'))
+    "`([(source record, request, arguments, changed paths)], report)`: up to `data.augment` new rows per train row (unset: `auto_augment`)."
+    n, why = (int(opts['augment']), 'data.augment') if opts.get('augment') is not None else auto_augment(train, tools)
+    rep = _augment_report(n, opts.get('augment_values'), why)
     if n <= 0: return [], rep
     pools = ValuePools(train, tools, read_augment_values(opts['augment_values'], tools) if opts.get('augment_values') else None)
     by_name, held = {t.name: t for t in tools}, {_norm_prompt(x['user_content']) for x in test}
@@ -881,7 +903,8 @@ def _summary(conv:Conversion) -> str:
     where = Path(r['input']).name + (f" (sheet {r['sheet']!r}, header row {r['header_row']})" if r.get('sheet') else '')
     reasons = ', '.join(f'{k} {v}' for k, v in r['rejects_by_reason'].items())
     aug = (r.get('augmented') or {}).get('rows')
-    lines = [f"{where}: {r['rows_read']} rows read -> {r['train']} train" + (f" (+{aug} augmented)" if aug else '') + f", {r['test']} test, {r['rejected']} rejected"
+    why = (r.get('augmented') or {}).get('chosen_by') or ''
+    lines = [f"{where}: {r['rows_read']} rows read -> {r['train']} train" + (f" (+{aug} augmented, {why})" if aug and why.startswith('auto') else f" (+{aug} augmented)" if aug else '') + f", {r['test']} test, {r['rejected']} rejected"
              + (f" ({reasons})" if reasons else '') + (f"; {r['blank_rows_skipped']} blank rows skipped" if r['blank_rows_skipped'] else '')]
     lines.append(f"tools ({len(r['tools'])}, from {r['tools_source']}): " + ', '.join(
         f"{n} {v['train']}/{v['test']}" for n, v in r['rows_per_tool'].items() if v['train'] or v['test']) + '  (train/test)')
@@ -921,7 +944,7 @@ def convert_command(args:list=(), # INPUT file (.xlsx/.csv/.jsonl; default data.
     print(f"wrote {folder}/: train.jsonl, test.jsonl, rejects.jsonl, tools.json, report.json" + ('' if no_dataset else ', dataset/'))
     changed = [k for k, on in (('data.shuffle_tools', cfg.data.shuffle_tools), ('data.rename_tools', float(cfg.data.rename_tools) > 0),
                                ('data.rename_keys', float(cfg.data.rename_keys) > 0),
-                               ('data.augment', int(cfg.data.augment) > 0)) if on]
+                               ('data.augment', conv.report['augmented']['rows'] > 0)) if on]
     if float(cfg.data.test_size) == 0 and changed and conv.train:
         print(f"note: data.test_size=0 puts every row in train.jsonl, as training rows ({', '.join(changed)} changed them); "
               "to convert a held-out file as a test set, use --test-set (every row to test.jsonl, as the file has it)")
