@@ -149,12 +149,20 @@ def tool_key(row:dict):
     names = sorted(real_tool_name(row, c['name']) for c in expected_calls(row))   # a renamed row is in its real tool's stratum
     return '+'.join(names) if names else None
 
-def _carve(rows:list, fraction:float, seed, min_tool_rows:int) -> tuple:
+def _read_counts(rows:list) -> dict:
+    "Rows per `tool_key`, of the rows as read (augmented variants left out)."
     n = {}
-    for r in rows: n[tool_key(r)] = n.get(tool_key(r), 0) + 1
-    _, val = split_rows([r for r in rows if n[tool_key(r)] >= min_tool_rows], tool_key, fraction, seed=f'{seed}/validation')
-    taken = {id(r) for r in val}
-    return [r for r in rows if id(r) not in taken], val
+    for r in rows:
+        if r.get('augmented_from') is None: n[tool_key(r)] = n.get(tool_key(r), 0) + 1
+    return n
+
+def _carve(rows:list, fraction:float, seed, min_tool_rows:int) -> tuple:
+    n = _read_counts(rows)
+    read = [r for r in rows if r.get('augmented_from') is None and n[tool_key(r)] >= min_tool_rows]
+    _, val = split_rows(read, tool_key, fraction, seed=f'{seed}/validation')
+    taken, held = {id(r) for r in val}, {(r.get('source'), r.get('row')) for r in val}
+    variant = lambda r: r.get('augmented_from') is not None and (r.get('source'), r['augmented_from']) in held
+    return [r for r in rows if id(r) not in taken and not variant(r)], val
 
 # %% ../nbs/62_recipe.ipynb #bc83e9ab
 def validation_split(rows:list, # training rows
@@ -162,12 +170,12 @@ def validation_split(rows:list, # training rows
                      seed:int=42, # `data.seed`
                      recipe:Recipe=RECIPE) -> tuple:
     "`(train_rows, val_rows, Choice)`: a seeded, tool-stratified validation split carved out of the training rows."
+    left_out = lambda train, val: (f'; their {k} augmented variants left out of training' if (k := len(rows) - len(train) - len(val)) else '')
     if val_size is not None:
         if val_size <= 0: return list(rows), [], Choice(0.0, f'{EXPLICIT}: no validation split, the last checkpoint is kept', True)
         train, val = _carve(rows, float(val_size), seed, recipe.val_min_tool_rows)
-        return train, val, Choice(float(val_size), f'{EXPLICIT}: {len(val)} of {len(rows)} training rows', True)
-    n = {}
-    for r in rows: n[tool_key(r)] = n.get(tool_key(r), 0) + 1
+        return train, val, Choice(float(val_size), f'{EXPLICIT}: {len(val)} of {len(rows)} training rows' + left_out(train, val), True)
+    n = _read_counts(rows)
     eligible = sum(c for c in n.values() if c >= recipe.val_min_tool_rows)
     if eligible == 0:
         return list(rows), [], Choice(0.0, f'no tool has {recipe.val_min_tool_rows}+ training rows: no validation split, the last checkpoint is kept')
@@ -177,7 +185,7 @@ def validation_split(rows:list, # training rows
         return list(rows), [], Choice(0.0, f'only {len(val)} validation rows would come out of {len(rows)} (fewer than {recipe.val_min_rows}): '
                                            'no validation split, the last checkpoint is kept')
     return train, val, Choice(frac, f'{len(val)} of {len(rows)} training rows ({recipe.val_fraction:.0%}, at most ~{recipe.val_max_rows}, '
-                                    f'tools with {recipe.val_min_tool_rows}+ rows, stratified by tool, seed {seed}) to pick the best checkpoint')
+                                    f'tools with {recipe.val_min_tool_rows}+ rows, stratified by tool, seed {seed}) to pick the best checkpoint' + left_out(train, val))
 
 # %% ../nbs/62_recipe.ipynb #nc0a1b02
 def repeat_no_call(rows:list, # training rows (after the validation split)
