@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--model', default='standin', help="run folder, adapter, merged model folder, or 'standin' (built offline)")
+    ap.add_argument('--model', default='standin', help="run folder, adapter, merged model folder, 'standin' (built offline) or 'tiny' (random, for tests)")
     ap.add_argument('--data', default=str(ROOT/'data/raw/hr_routing.xlsx'), help='sheet whose test split supplies the requests')
     ap.add_argument('--requests', type=int, default=8, help='timed requests per mode')
     ap.add_argument('--max-new-tokens', type=int, default=32)
@@ -24,9 +24,9 @@ def main(argv=None) -> int:
     import torch
     from fg_tuner.dataset import convert
     from fg_tuner.generate import HFGenerator
-    from fg_tuner.models import standin_dir
+    from fg_tuner.models import standin_dir, tiny_model_dir
     if a.threads: torch.set_num_threads(a.threads)
-    model = str(standin_dir()) if a.model == 'standin' else a.model
+    model = str(standin_dir()) if a.model == 'standin' else str(tiny_model_dir()) if a.model == 'tiny' else a.model
     prompts = [r['prompt'] for r in convert(a.data, distractors=0).test][:a.requests + 1]
     base = HFGenerator.load(model, batch_size=1, max_new_tokens=a.max_new_tokens)
     device = next(base.model.parameters()).device
