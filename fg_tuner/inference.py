@@ -42,15 +42,15 @@ class Router:
     def load(cls, model, # run folder, adapter, merged model folder or .gguf file
              tools=None, # tools file or OpenAPI spec (default: the `tools.json` found with the model, `fg_tuner.runs.find_run_file`)
              developer:str|None=None, # developer prompt (default: the run's `data.developer_prompt`)
-             **kwargs): # backend options: `engine`, `dtype`, `max_new_tokens`, `n_ctx`, `n_threads`, `batch_size`
-        "Load a router from disk (Unsloth for inference on a GPU when installed, else transformers or llama.cpp)."
+             **kwargs): # backend options: `engine`, `dtype`, `max_new_tokens`, `n_ctx`, `n_threads`, `batch_size`, `prefix_cache`
+        "Load a router from disk (Unsloth for inference on a GPU when installed, else transformers or llama.cpp); its declarations' keys/values are kept between calls."
         path = model_kind(model)[1]
         tools_path = tools or find_run_file(path, 'tools.json')
         if not tools_path: raise DataError(f'{model}: no tools.json found next to the model; pass --tools FILE')
         run, tool_list = RunFolder.of(path), load_tools(tools_path)
         if developer is None and run is not None: developer = run.developer_prompt
         if kwargs.get('tool_choice') is not None: resolve_tool_choice(kwargs['tool_choice'], tool_list)   # before the model loads
-        gen = load_generator(model, **kwargs)
+        gen = load_generator(model, **{'prefix_cache': 2, **kwargs})   # one `route` after another: the tools are computed once
         return cls(gen, tool_list, developer, model_style(run, gen))
 
     def prompt(self, request:str) -> str:
