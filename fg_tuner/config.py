@@ -91,6 +91,7 @@ class DataConfig:
 class TrainingConfig:
     "Trainer settings (fg_tuner.trainer); names follow transformers.TrainingArguments."
     engine: str = 'auto' # auto | unsloth | hf (auto = hf: transformers + PEFT, see fg_tuner.models.resolve_engine)
+    unsloth_compile: bool = False # with training.engine=unsloth: let Unsloth torch.compile its layers (faster steps once compiled; a machine's first run spends minutes compiling, benchmarks/train.md); false sets UNSLOTH_COMPILE_DISABLE=1
     method: str = 'auto' # auto | lora | full (all weights trained); auto = the recipe decides
     output_dir: str = 'outputs' # runs go to OUTPUT_DIR/<run_name>/
     run_name: Optional[str] = None # None = derived from the experiment name and time
@@ -118,7 +119,7 @@ class TrainingConfig:
     packing: bool = False #
     pad_to_multiple_of: Optional[int] = 64 # pad each batch's length up to a multiple of this (fewer distinct shapes: faster GPU steps, see benchmarks/ddp.md); null = to the longest row
     fused_kernels: bool = False # Liger kernel's fused RMSNorm, GeGLU and RoPE for Gemma 3 on the hf engine (a CUDA GPU and `pip install liger-kernel`, in the gpu extra); off until benchmarks/train.md measures it
-    shared_prefix: str = 'auto' # auto | on | off: rows sharing a prefix (the tool declarations) compute it once per batch (fg_tuner.shared_prefix); auto: on a CPU where it saves >= 30% of the positions, off on a GPU (slower there)
+    shared_prefix: str = 'auto' # auto | on | off: rows sharing a prefix (the tool declarations) compute it once per batch (fg_tuner.shared_prefix); auto: on a CPU where it saves >= 30% of the positions; on a GPU only at a per-device batch >= 32 without gradient checkpointing, where it saves >= 80%
 
 # %% ../nbs/05_config.ipynb #d5c640e1
 @dataclass

@@ -16,7 +16,7 @@ __all__ = ['DEFAULT_MODEL', 'STANDIN_REQUIREMENT', 'ALIASES', 'STANDIN_HINT', 'S
            'function_tokenizer_dir', 'build_standin', 'standin_dir', 'build_tiny_model', 'tiny_model_dir',
            'resolve_model', 'load_tokenizer', 'load_model', 'offline_tokenizer', 'load_tokenizer_for',
            'cached_snapshot', 'hub_status', 'BaseModel', 'resolve_base_model', 'pick_dtype', 'compile_caches',
-           'unsloth_status', 'resolve_engine', 'standin_command', 'tiny_command', 'check_command']
+           'unsloth_env', 'unsloth_status', 'resolve_engine', 'standin_command', 'tiny_command', 'check_command']
 
 # %% ../nbs/25_models.ipynb #ced0f745
 DEFAULT_MODEL = 'google/functiongemma-270m-it'
@@ -449,22 +449,30 @@ def compile_caches() -> dict:
     c = cache_dir()/'compile'
     return {'TORCHINDUCTOR_CACHE_DIR': str(c/'inductor'), 'TRITON_CACHE_DIR': str(c/'triton'), 'UNSLOTH_COMPILE_LOCATION': str(c/'unsloth')}
 
-def unsloth_status() -> tuple:
+def unsloth_env(compile:bool=False, # training.unsloth_compile: let Unsloth torch.compile its layers
+               ) -> dict:
+    "What is set in the environment before Unsloth is imported: fg_tuner's compile caches, and `UNSLOTH_COMPILE_DISABLE=1` unless `compile`."
+    return {**compile_caches(), **({} if compile else {'UNSLOTH_COMPILE_DISABLE': '1'})}
+
+def unsloth_status(compile:bool=False, # training.unsloth_compile
+                  ) -> tuple:
     "`(available, reason)`: whether Unsloth can be used here (CUDA present and `import unsloth` works)."
     import torch
     if not torch.cuda.is_available(): return False, 'no CUDA GPU'
-    for k, v in compile_caches().items(): os.environ.setdefault(k, v)   # before anything compiles; a user's own setting wins
+    for k, v in unsloth_env(compile).items(): os.environ.setdefault(k, v)   # before anything compiles; a user's own setting wins
     try: importlib.import_module('unsloth')
     except Exception as e: return False, f'unsloth does not import ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""})'
     return True, 'CUDA GPU and unsloth available'
 
-def resolve_engine(requested:str='auto') -> tuple:
+def resolve_engine(requested:str='auto', # training.engine
+                   compile:bool=False, # training.unsloth_compile (Unsloth only)
+                  ) -> tuple:
     "`(engine, reason)` with engine `unsloth` or `hf`, for `training.engine` auto | unsloth | hf."
     req = str(requested).lower()
     if req == 'hf': return 'hf', 'transformers + PEFT (training.engine=hf)'
     if req not in ('auto', 'unsloth'): raise ConfigError(f"training.engine={requested!r} is not one of auto, unsloth, hf")
     if req == 'auto': return 'hf', 'transformers + PEFT (training.engine=auto; see the notes above, and choose Unsloth with training.engine=unsloth)'
-    ok, why = unsloth_status()
+    ok, why = unsloth_status(compile)
     if ok: return 'unsloth', f'Unsloth ({why})'
     raise ConfigError(f"training.engine=unsloth is not available: {why}; install the GPU extras "
                       "(pip install 'fg_tuner[gpu]') on a CUDA machine, or use training.engine=hf (or auto)")

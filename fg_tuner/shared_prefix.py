@@ -15,10 +15,11 @@ from .errors import ConfigError
 from .generate import common_prefix, attention_masks   # shared prompt prefixes at generation time
 
 # %% auto #0
-__all__ = ['SUPPORTED_MODEL_TYPES', 'prefix_limit', 'shareable_prefix_len', 'prefix_groups', 'PrefixGroupedSampler',
-           'SharedPrefixCollator', 'kept_prefix_len', 'PrefixRecorder', 'PrefixBroadcast', 'prefix_masks',
-           'suffix_masks', 'shared_prefix_forward', 'backbone_of', 'shared_prefix_unsupported', 'install_shared_prefix',
-           'SharedPrefixSFTTrainer', 'shared_prefix_plan', 'pick_sft_trainer']
+__all__ = ['SUPPORTED_MODEL_TYPES', 'GPU_SHARED_MIN_BATCH', 'GPU_SHARED_MIN_SAVING', 'prefix_limit', 'shareable_prefix_len',
+           'prefix_groups', 'PrefixGroupedSampler', 'SharedPrefixCollator', 'kept_prefix_len', 'PrefixRecorder',
+           'PrefixBroadcast', 'prefix_masks', 'suffix_masks', 'shared_prefix_forward', 'backbone_of',
+           'shared_prefix_unsupported', 'install_shared_prefix', 'SharedPrefixSFTTrainer', 'shared_prefix_plan',
+           'pick_sft_trainer']
 
 # %% ../nbs/63_shared_prefix.ipynb #d181fc1c
 def prefix_limit(input_ids, # one row's token ids
@@ -297,6 +298,11 @@ def shared_prefix_plan(input_ids:list, labels:list|None=None, batch_size:int=8, 
             'mean_prefix': round(sum(prefixes) / len(prefixes), 1) if prefixes else 0.0}
 
 # %% ../nbs/63_shared_prefix.ipynb #239eceec
+GPU_SHARED_MIN_BATCH = 32
+"On a GPU, `training.shared_prefix=auto` shares from this per-device batch on (H200: 1.59x at 32, 0.58x at 8)."
+GPU_SHARED_MIN_SAVING = 0.8
+"On a GPU, `auto` shares only where the prefix saves at least this fraction of the token positions (measured at 92-93%)."
+
 def pick_sft_trainer(mode:str, # training.shared_prefix: auto | on | off
                      model, # the model to train (PEFT-wrapped or not)
                      engine:str, # `hf` or `unsloth`
@@ -306,15 +312,20 @@ def pick_sft_trainer(mode:str, # training.shared_prefix: auto | on | off
                      min_saving:float=0.3, # auto: share when at least this fraction of token positions is saved
                      seed:int=0,
                      device:str|None=None, # where the training runs (default: cuda when available, else cpu)
+                     checkpointing:bool=False, # training.gradient_checkpointing (on a GPU, auto shares only without it)
                     ) -> tuple:
     "`(trainer class, reason)`: `SharedPrefixSFTTrainer` or TRL's `SFTTrainer`, for `training.shared_prefix`."
     mode = str(mode).lower()
     if mode not in ('auto', 'on', 'off'): raise ConfigError(f"training.shared_prefix={mode!r} is not one of auto, on, off")
     if mode == 'off': return SFTTrainer, 'off (training.shared_prefix=off)'
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
-    if mode == 'auto' and device != 'cpu':
-        return SFTTrainer, (f'off (auto on {device}: slower there than plain batches, measured on an H200, '
+    gpu = mode == 'auto' and device != 'cpu'
+    if gpu and (batch_size < GPU_SHARED_MIN_BATCH or checkpointing):
+        cause = (f'per-device batch {batch_size}, below {GPU_SHARED_MIN_BATCH}' if batch_size < GPU_SHARED_MIN_BATCH
+                 else 'gradient checkpointing on')
+        return SFTTrainer, (f'off (auto on {device}: {cause}, where shared batches were slower than plain ones on an H200, '
                             'benchmarks/train.md; training.shared_prefix=on forces it)')
+    if gpu: min_saving = max(min_saving, GPU_SHARED_MIN_SAVING)
     if engine != 'hf': why = f'training.engine={engine}: shared prefix runs on the hf engine'
     elif packing: why = 'training.packing=true: packed rows share no prefix'
     else: why = shared_prefix_unsupported(model)

@@ -177,8 +177,17 @@ def _load_hf(cfg, path:str, dtype):
         if 'target' in str(e).lower(): raise ConfigError(f"lora.target_modules={list(cfg.lora.target_modules)}: {str(e).splitlines()[0]}") from None
         raise
 
+def unsloth_compile_line() -> str:
+    "The line printed before Unsloth loads: whether it compiles (minutes on a machine's first run) and where its caches are."
+    import os
+    caches = models.compile_caches()['TORCHINDUCTOR_CACHE_DIR'].rsplit('/', 1)[0]
+    if os.environ.get('UNSLOTH_COMPILE_DISABLE', '0') in ('1', 'partial'):
+        return ("Unsloth: its torch.compile is off (UNSLOTH_COMPILE_DISABLE=1, from training.unsloth_compile=false): "
+                "no minutes of compiling on a machine's first run; training.unsloth_compile=true compiles its layers")
+    return f"Unsloth compiles its kernels on a machine's first run (minutes); caches: {caches}"
+
 def _load_unsloth(cfg, path:str, dtype):
-    print(f"Unsloth compiles its kernels on a machine's first run (minutes); caches: {models.compile_caches()['TORCHINDUCTOR_CACHE_DIR'].rsplit('/', 1)[0]}", flush=True)
+    print(unsloth_compile_line(), flush=True)
     from unsloth import FastLanguageModel
     gc = 'unsloth' if cfg.training.gradient_checkpointing else False
     four = bool(cfg.model.load_in_4bit)
@@ -208,7 +217,7 @@ def training_engine(cfg) -> tuple: # a resolved config (`training.method` lora o
             raise ConfigError("training.engine=unsloth trains LoRA adapters only here: use training.engine=hf (or auto) with "
                               "training.method=full, or training.method=lora with Unsloth")
         return 'hf', 'transformers (full fine-tuning runs on transformers)'
-    return resolve_engine(cfg.training.engine)
+    return resolve_engine(cfg.training.engine, compile=bool(cfg.training.unsloth_compile))
 
 # %% ../nbs/65_trainer.ipynb #ee0ed443
 def load_for_training(cfg, # resolved config (`training.method` lora or full; `lora.*` for LoRA)
@@ -532,7 +541,8 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
     loss_head = ensure_loss_head()
     from fg_tuner.shared_prefix import pick_sft_trainer    # imports TRL: after the engine is loaded
     sft_class, shared = pick_sft_trainer(cfg.training.shared_prefix, model, engine[0], train_ds, int(cfg.training.per_device_train_batch_size),
-                                         bool(cfg.training.packing), seed=int(cfg.training.seed))
+                                         bool(cfg.training.packing), seed=int(cfg.training.seed),
+                                         checkpointing=bool(cfg.training.gradient_checkpointing))
     say(f'shared prefix: {shared}')
     info = {**run_record(cfg, base_path, engine, dtype, loss_head, data_info, ckpt, plan.choices), 'shared_prefix': shared,
             'base_model_requested': requested, 'base_model_reason': rb.reason}
