@@ -17,8 +17,9 @@ shared datasets folder is absent):
 - `hr_routing`, `crm_agent`: the project's sample sheets (data/raw), split by `fg-tuner convert` (test_size 0.2).
 
 Robustness (for the configs in --robust-configs): the same test rows with the declarations shuffled in every
-prompt, and with --robust-distractors unrelated declarations added (from a pool disjoint from the one that the
-`distractors` config trains with). Constrained decoding (for the configs in --unconstrained-configs): the "as is"
+prompt, with --robust-distractors unrelated declarations added (from a pool disjoint from the one that the
+`distractors` config trains with), and `tool removed`: each row that calls a tool, without that tool's
+declaration, where the right answer is to decline (does the router read the declarations?). Constrained decoding (for the configs in --unconstrained-configs): the "as is"
 rows evaluated once more with `fg-tuner eval --no-constrain`, so the report shows exact calls, argument F1,
 unparseable answers and rows/s with and without the constraint. Rows are appended to --results (JSONL) as each finishes; a re-run skips the
 rows already there, so a run cut short keeps what it finished and the next call goes on from there.
@@ -57,6 +58,8 @@ CONFIGS = {
     'renameall': ['data.rename_tools=0.3', 'data.rename_keys=0.3'],
     'nocall0': ['data.no_call_share=0'],
     'early2': ['training.early_stopping_patience=2'],
+    'group32': ['data.shuffle_group=32'],
+    'undeclared': ['data.undeclared=0.2'],
 }
 """Named configs: `fg-tuner train` overrides (`data.*` ones go to `fg-tuner convert` of the training set). `rename`: 30% of the training rows declare and call made-up tool names
 (`fg_tuner.dataset.rename_declarations`); `renamekeys` 30% with made-up argument keys (`data.rename_keys`), and `renameall`
@@ -65,7 +68,11 @@ both, each row picked for each on its own. `augment`: up to
 same argument (`fg_tuner.dataset.augment_train`); the test rows are never touched, and augmented rows whose request
 equals a request of the dataset's test sets are dropped from the training file (counted in the row's data). `nocall0`:
 the out-of-scope training rows as read, as before the recipe repeated them up to 20% of the rows (`fg_tuner.recipe.repeat_no_call`).
-`early2`: training stops when two validation evaluations in a row bring no better score (`training.early_stopping_patience=2`)."""
+`early2`: training stops when two validation evaluations in a row bring no better score (`training.early_stopping_patience=2`).
+`group32`: one declaration order per seeded group of 32 training rows instead of one per row (`data.shuffle_group=32`), so
+shared-prefix batches have a prefix to share (`training.shared_prefix=auto` decides whether to use it). `undeclared`: for
+20% of the training rows that call a tool, a copy without that tool's declaration that declines (`data.undeclared=0.2`,
+`fg_tuner.dataset.undeclared_rows`); the `tool removed` robustness test measures what it is for."""
 TRAIN_DATA_KEYS = ('data.val_size', 'data.no_call_share')
 "`data.*` keys the trainer's recipe reads (`fg-tuner train` gets them, not `fg-tuner convert`)."
 def is_convert_override(o:str) -> bool: return o.startswith('data.') and not o.startswith(tuple(k + '=' for k in TRAIN_DATA_KEYS))
@@ -108,6 +115,8 @@ default on SGD (the default repeated: one seed's spread is part of the compariso
 their failures by kind and the checkpoint each training kept (session 9's `rename` run was cut by the limit). Under the recipe's default (full fine-tuning for a 270M model)
 the LoRA-only configs name `training.method=lora` or a LoRA rank, which makes the recipe choose LoRA."""
 TEST_AS_IS, TEST_SHUFFLED, TEST_UNCONSTRAINED, TEST_FREE_STRINGS = 'as is', 'shuffled', 'as is, unconstrained', 'as is, free strings'
+TEST_REMOVED = 'tool removed'
+"Robustness: each test row that calls a tool, without that tool's declaration; the right answer is to decline (does the router read the declarations?)"
 EVAL_VARIANTS = {TEST_UNCONSTRAINED: ['--no-constrain'], TEST_FREE_STRINGS: ['--spans', 'off']}
 "The 'as is' rows evaluated again, in a call of their own, with these `fg-tuner eval` flags."
 TEST_CONVERT = ['data.shuffle_tools=false', 'data.rename_tools=0', 'data.rename_keys=0', 'data.augment=0']
@@ -324,6 +333,10 @@ class Bench:
             out.insert(1, (TEST_SHUFFLED, sp, {'command': f"benchmarks/quality_data.py shuffled_copy({p0.name}, seed={self.a.seed}): "
                                                           f"each prompt re-rendered by fg_tuner.formatter.format_example with its declarations in a seeded random order",
                                               'report': info0['report'], 'unchanged_order': st['unchanged_order']}))
+            rp = p0.with_name(p0.stem + '_removed.jsonl')
+            qd.removed_copy(p0, info0['tools_json'], rp)
+            out.insert(2, (TEST_REMOVED, rp, {'command': f"benchmarks/quality_data.py removed_copy({p0.name}): each row that calls a tool, "
+                                                         f"re-rendered without that tool's declaration, expected to decline", 'report': info0['report']}))
         for v, flags in EVAL_VARIANTS.items():   # the same rows, evaluated with other `fg-tuner eval` flags
             if names is not None and v in names:
                 out.append((v, out[0][1], {**out[0][2], 'command': out[0][2]['command'] + f"  (evaluated with {' '.join(flags)})"}))
@@ -462,7 +475,7 @@ def setup_of(a) -> dict:
             'smoke': a.smoke, 'defaults': current_defaults()}
 
 def test_names(ds:dict, robust:bool, n_dis:int, unconstrained:bool=False, free_strings:bool=False) -> list:
-    return [TEST_AS_IS] + ([TEST_SHUFFLED, distractor_name(n_dis)] if robust else []) + ([TEST_UNCONSTRAINED] if unconstrained else []) + \
+    return [TEST_AS_IS] + ([TEST_SHUFFLED, TEST_REMOVED, distractor_name(n_dis)] if robust else []) + ([TEST_UNCONSTRAINED] if unconstrained else []) + \
            ([TEST_FREE_STRINGS] if free_strings and ds.get('string_args', True) else [])
 
 def row_key(setup:dict, ds:dict, test:str, config:str) -> str:
@@ -618,7 +631,7 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
     for r in ok: latest[(r['key'], train_run(r))] = r   # a training evaluated twice: the later evaluation counts
     ok = label_runs(list(latest.values()))
     order = {n: i for i, n in enumerate(DATASETS)}
-    tests = lambda t: (0 if t == TEST_AS_IS else 1 if t == TEST_SHUFFLED else 3 if t == TEST_UNCONSTRAINED else 2, t)
+    tests = lambda t: (0 if t == TEST_AS_IS else 1 if t == TEST_SHUFFLED else 3 if t == TEST_UNCONSTRAINED else 4 if t == TEST_REMOVED else 2, t)
     cfg_order = {n: i for i, n in enumerate(CONFIGS)}
     ok.sort(key=lambda r: (order.get(r['dataset'], 99), tests(r['test']), cfg_order.get(r['config'].partition('@seed')[0], 99), r['config']))
     setups = {}
@@ -683,13 +696,16 @@ def write_report(results:Path, out:Path, skipped:dict|None=None) -> Path:
                   'Exact-call accuracy, and in brackets the change against the same rows as converted (points). Shuffled: every '
                   'prompt lists the declarations in its own seeded random order (re-rendered by `fg_tuner.formatter.format_example`). '
                   'Unrelated declarations come from a pool disjoint from the one the `distractors` config trains with '
-                  '(SGD: other services; CLINC150: another domain; sample sheets: the odd half of `GENERIC_TOOLS`).', '',
+                  '(SGD: other services; CLINC150: another domain; sample sheets: the odd half of `GENERIC_TOOLS`). '
+                  f'{TEST_REMOVED}: each row that calls a tool, without that tool\'s declaration; the cell is the share declined '
+                  '(the right answer), with no change given.', '',
                   '| dataset | config | as is | ' + ' | '.join(variants) + ' |', '| --- | --- | ---: |' + ' ---: |' * len(variants)]
             for k0, r0 in base.items():
                 cells = []
                 for v in variants:
                     rv = next((r for r in rob if same(r) == k0 and r['test'] == v), None)
                     if rv is None: cells.append('-'); continue
+                    if v == TEST_REMOVED: cells.append(f"{fmt_pct(rv['metrics']['exact_accuracy'])} declined"); continue
                     d = 100 * (rv['metrics']['exact_accuracy'] - r0['metrics']['exact_accuracy'])
                     cells.append(f"{fmt_pct(rv['metrics']['exact_accuracy'])} ({d:+.1f})")
                 if any(c != '-' for c in cells):

@@ -251,6 +251,21 @@ def shuffled_copy(src, # a test JSONL written by `fg-tuner convert` (no distract
     write_jsonl(dst, out)
     return {'rows': len(out), 'unchanged_order': same}
 
+def removed_copy(src, # a test JSONL written by `fg-tuner convert` (no distractors)
+                 tools_json, # that conversion's tools.json
+                 dst) -> dict: # the JSONL to write
+    "Every row that calls a tool, re-rendered without that tool's declaration and expected to decline (the refusal)."
+    rows, tools = read_jsonl(src), {t.name: t for t in parse_tools(json.loads(Path(tools_json).read_text(encoding='utf-8')))}
+    out = []
+    for r in rows:
+        if not r['tool_name']: continue
+        decl = [tools[n] for n in r['tools'] if n != r['tool_name']]
+        if not decl: continue
+        out.append({**r, 'tool_name': None, 'tool_arguments': {}, 'tools': [t.name for t in decl], 'removed_tool': r['tool_name'],
+                    **format_example(decl, r['user_content'], [])})
+    write_jsonl(dst, out)
+    return {'rows': len(out)}
+
 def same_rows(a:list, b:list) -> bool:
     "Whether two test sets hold the same requests with the same expected calls, in the same order."
     key = lambda r: (r['user_content'], r['tool_name'], json.dumps(r['tool_arguments'], sort_keys=True))

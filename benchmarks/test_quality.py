@@ -37,6 +37,22 @@ def test_shuffled_copy():
     except AssertionError as e: assert 'does not reproduce' in str(e)
     else: raise AssertionError('a mismatching prompt was accepted')
 
+def test_removed_copy():
+    "Each row that calls a tool, without that tool's declaration, expects the refusal; out-of-scope rows are left out."
+    d = _tmp()
+    conv = convert(ROOT/'data/raw/hr_routing.xlsx')
+    conv.write(d/'hr', dataset=False)
+    st = qd.removed_copy(d/'hr'/'test.jsonl', d/'hr'/'tools.json', d/'removed.jsonl')
+    a, b = qd.read_jsonl(d/'hr'/'test.jsonl'), qd.read_jsonl(d/'removed.jsonl')
+    calling = [x for x in a if x['tool_name']]
+    assert st['rows'] == len(b) == len(calling) < len(a)
+    for x, y in zip(calling, b):
+        assert y['removed_tool'] == x['tool_name'] and y['tool_name'] is None and y['tool_arguments'] == {}
+        assert y['tools'] == [n for n in x['tools'] if n != x['tool_name']] and y['user_content'] == x['user_content']
+        assert f"declaration:{x['tool_name']}{{" not in y['prompt'] and y['completion'] == next(r for r in a if not r['tool_name'])['completion']
+    for r in calling[:3]:   # the other declarations are rendered as the converter renders them
+        assert qd.removed_copy and all(f'declaration:{n}{{' in b[calling.index(r)]['prompt'] for n in r['tools'] if n != r['tool_name'])
+
 def test_subsample_and_pools():
     d = _tmp()
     rows = [{'i': i} for i in range(50)]
@@ -251,12 +267,19 @@ def test_unconstrained_test_set():
     "`--unconstrained-configs` (default: default) adds the as-is rows evaluated with --no-constrain; the report compares the two."
     a = bq.parse([])
     assert a.unconstrained_configs == ['default'] and bq.parse(['--unconstrained-configs', 'none']).unconstrained_configs == ['none']
-    assert bq.test_names({}, False, 6, True) == [bq.TEST_AS_IS, bq.TEST_UNCONSTRAINED] and bq.test_names({}, True, 6) == [bq.TEST_AS_IS, bq.TEST_SHUFFLED, '+6 unrelated']
+    assert bq.test_names({}, False, 6, True) == [bq.TEST_AS_IS, bq.TEST_UNCONSTRAINED] and bq.test_names({}, True, 6) == [bq.TEST_AS_IS, bq.TEST_SHUFFLED, bq.TEST_REMOVED, '+6 unrelated']
     r0, md, sec = _variant_report(bq.TEST_UNCONSTRAINED, '#### Constrained decoding against unconstrained', exact_accuracy=0.5, unparseable_rate=0.25)
     m0 = r0['metrics']
     want = f"| hr_routing | {r0['config']} | {bq.fmt_pct(m0['exact_accuracy'])} / 50.0% |"
     assert want in sec and f"{bq.fmt_pct(m0['unparseable_rate'])} / 25.0%" in sec and '/ 99.0 |' in sec, sec[:1500]
     assert '#### Robustness' not in md   # the unconstrained row is not a robustness variant
+
+def test_removed_test_set_report():
+    "The robustness table gives the `tool removed` rows as the share declined, without a change against the as-is rows."
+    r0, md, sec = _variant_report(bq.TEST_REMOVED, '#### Robustness', exact_accuracy=0.75)
+    assert f"| hr_routing | {r0['config']} | {bq.fmt_pct(r0['metrics']['exact_accuracy'])} | 75.0% declined |" in sec, sec[:1500]
+    assert bq.CONFIGS['undeclared'] == ['data.undeclared=0.2'] and bq.is_convert_override('data.undeclared=0.2')
+    assert bq.CONFIGS['group32'] == ['data.shuffle_group=32'] and bq.is_convert_override('data.shuffle_group=32')
 
 def test_free_strings_test_set():
     "`--free-string-configs` (default: default) adds the as-is rows evaluated with --spans off, for datasets with string arguments; the report compares the two."

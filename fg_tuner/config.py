@@ -77,6 +77,8 @@ class DataConfig:
     rename_tools: float = 0.0 # fraction (0-1) of training rows whose declared tools get made-up names, in the declarations and the answer, so the router learns to choose by description and parameters as it must for tools it was never trained on (0 = off; SGD router / unseen services: +3.3 / +4.4 exact-call points in one run, -0.6 / -1.7 and -3.0 / +1.0 in two later runs; not better on the sheets or CLINC150, benchmarks/quality.md)
     rename_keys: float = 0.0 # fraction (0-1) of training rows whose declared tools' argument keys (top level) get made-up names, in the declarations and the answer, so the router learns to choose keys by their descriptions as it must for tools it was never trained on (0 = off; measured worse: -11 to -13.5 exact-call points on SGD at 0.3)
     shuffle_tools: bool = True # training rows list their declarations in a seeded order of their own (test rows keep the tools file's order), so the router reads them instead of learning positions (benchmarks/quality.md)
+    undeclared: float = 0.0 # share of the training rows that call a tool copied once more without that tool's declaration, answered with the refusal, so the router looks for the tool among the declarations (fg_tuner.dataset.undeclared_rows); off until measured
+    shuffle_group: int = 1 # with shuffle_tools: training rows per declaration order. 1 = each row its own; N = seeded groups of N rows share one order (and one set of distractors), so batches drawn from a group compute the declarations once (training.shared_prefix); its effect on accuracy is not measured yet
     augment_values: Optional[str] = None # YAML/JSON file of more values per `tool.argument` for `augment` (a list, or false: never swap it)
     developer_prompt: Optional[str] = None # replaces the standard trigger sentence of the developer turn
     refusal: Optional[str] = None # model reply for out-of-scope rows; None = fg_tuner.formatter.DEFAULT_REFUSAL
@@ -182,7 +184,7 @@ _CHOICES = {
 _RANGES = { # key: (low, high, low inclusive, high inclusive); None = unbounded
     'model.max_seq_length': (1, None, True, True), 'lora.r': (1, None, True, True), 'lora.alpha': (1, None, True, True),
     'lora.dropout': (0, 1, True, False), 'data.test_size': (0, 1, True, False), 'data.distractors': (0, None, True, True),
-    'data.augment': (0, None, True, True), 'data.rename_tools': (0, 1, True, True), 'data.rename_keys': (0, 1, True, True), 'data.max_cell_chars': (1, None, True, True), 'data.header_search_rows': (1, None, True, True),
+    'data.augment': (0, None, True, True), 'data.shuffle_group': (1, None, True, True), 'data.undeclared': (0, 1, True, True), 'data.rename_tools': (0, 1, True, True), 'data.rename_keys': (0, 1, True, True), 'data.max_cell_chars': (1, None, True, True), 'data.header_search_rows': (1, None, True, True),
     'training.pad_to_multiple_of': (1, None, True, True), 'data.val_size': (0, 1, True, False), 'data.no_call_share': (0, 1, True, False), 'training.eval_steps': (1, None, True, True), 'training.early_stopping_patience': (0, None, True, True),
     'training.num_train_epochs': (0, None, False, True), 'training.per_device_train_batch_size': (1, None, True, True),
     'training.gradient_accumulation_steps': (1, None, True, True), 'training.learning_rate': (0, None, False, True),

@@ -24,9 +24,10 @@ __all__ = ['TOOLS_SHEET_NAMES', 'GENERIC_TOOLS', 'AUGMENT_AUTO', 'AUGMENT_AUTO_S
            'to_dataset_dict', 'read_records', 'read_examples', 'distractor_pool', 'format_records', 'value_spans',
            'value_text', 'argument_leaves', 'schema_paths', 'read_augment_values', 'categories', 'ValuePools',
            'swappable', 'make_variant', 'written_values', 'auto_augment', 'argument_variants', 'augment_train',
-           'shuffle_declarations', 'made_up_name', 'renamed_tools', 'real_tool_name', 'renamed_keys', 'rename_keys',
-           'real_keys', 'rename_declarations', 'rows_per_tool', 'token_report', 'convert', 'processed_dir_for',
-           'conversion_style', 'check_conversion_style', 'convert_config', 'convert_command']
+           'undeclared_rows', 'declaration_groups', 'shuffle_declarations', 'made_up_name', 'renamed_tools',
+           'real_tool_name', 'renamed_keys', 'rename_keys', 'real_keys', 'rename_declarations', 'rows_per_tool',
+           'token_report', 'convert', 'processed_dir_for', 'conversion_style', 'check_conversion_style',
+           'convert_config', 'convert_command']
 
 # %% ../nbs/35_dataset.ipynb #303415c8
 TOOLS_SHEET_NAMES = ('tools', 'tool', 'functions', 'function declarations', '工具', '工具定义', '函数')
@@ -681,18 +682,58 @@ def augment_train(train:list, test:list, tools:list, opts:dict, # as `argument_v
     rep['skipped']['unformattable'] = len(bad)
     return recs, rep
 
-# %% ../nbs/35_dataset.ipynb #c96a3510
-def shuffle_declarations(records:list, # training records (`tools`: declaration names, `user_content`, `tool_name`, `tool_arguments`)
-                         tools:list, opts:dict, # the dataset's `Tool`s; the data options (`seed`, `developer_prompt`, `refusal`, `style`)
-                         pool=(), # the distractor pool (`distractor_pool`): names a record may declare besides `tools`
-                         salt:str='') -> list: # kept apart from other calls' orders (e.g. 'augmented')
-    "The records re-rendered with their declarations in a seeded random order of their own (same tools, same answer)."
+# %% ../nbs/35_dataset.ipynb #13fdf48e
+def undeclared_rows(train:list, # training records, as converted (`tools`: declaration names)
+                    tools:list, opts:dict, # the dataset's `Tool`s; the data options (`undeclared`, `seed`, `developer_prompt`, `refusal`, `style`)
+                    pool=()) -> tuple: # the distractor pool (`distractor_pool`)
+    "`(new records, report)`: for a seeded `data.undeclared` share of the rows that call a tool, a copy without that tool's declaration that declines."
+    share = float(opts.get('undeclared') or 0)
+    if share <= 0: return [], {'share': 0.0, 'rows': 0}
+    calling = [r for r in train if r['tool_name']]
+    pick = sorted(random.Random(f"{opts['seed']}:undeclared").sample(range(len(calling)), round(share * len(calling))))
     by = {t.name: t for t in [*pool, *tools]}
     fmt = _FastFormat(opts.get('developer_prompt'), opts.get('refusal'), style=opts.get('style', 'functiongemma'))
-    out = []
+    out, skipped = [], 0
+    for i in pick:
+        r = calling[i]
+        decl = [by[n] for n in r['tools'] if n != r['tool_name']]
+        if not [t for t in decl if t.name in {x.name for x in tools}]: skipped += 1; continue   # only distractors would be left
+        out.append({'user_content': r['user_content'], 'tool_name': None, 'tool_arguments': {}, 'tools': [t.name for t in decl],
+                    **fmt(decl, r['user_content'], []), 'source': r['source'], 'row': r['row'], 'augmented_from': r['row'],
+                    'undeclared': r['tool_name']})
+    return out, {'share': share, 'rows': len(out), 'skipped_single_tool': skipped,
+                 'per_tool': dict(sorted(Counter(x['undeclared'] for x in out).items()))}
+
+# %% ../nbs/35_dataset.ipynb #c96a3510
+def declaration_groups(n:int, # records
+                       size:int, # rows per group (`data.shuffle_group`)
+                       seed) -> list:
+    "For each of `n` records, the index of its group: seeded groups of `size` records drawn across the whole list (so a group mixes tools)."
+    order = list(range(n)); random.Random(f"{seed}:groups").shuffle(order)
+    group = [0] * n
+    for k, i in enumerate(order): group[i] = k // max(int(size), 1)
+    return group
+
+def shuffle_declarations(records:list, # training records (`tools`: declaration names, `user_content`, `tool_name`, `tool_arguments`)
+                         tools:list, opts:dict, # the dataset's `Tool`s; the data options (`seed`, `developer_prompt`, `refusal`, `style`, `shuffle_group`)
+                         pool=(), # the distractor pool (`distractor_pool`): names a record may declare besides `tools`
+                         salt:str='') -> list: # kept apart from other calls' orders (e.g. 'augmented')
+    "The records re-rendered with their declarations in a seeded random order: each its own, or one per group of `data.shuffle_group` rows (same answer)."
+    by = {t.name: t for t in [*pool, *tools]}
+    fmt = _FastFormat(opts.get('developer_prompt'), opts.get('refusal'), style=opts.get('style', 'functiongemma'))
+    size = int(opts.get('shuffle_group') or 1)
+    group = declaration_groups(len(records), size, f"{opts['seed']}:{salt}") if size > 1 else list(range(len(records)))
+    first, out = {}, []                      # a group's declarations: its first record's, in the group's order
     for i, r in enumerate(records):
-        decl = [by[n] for n in r['tools']]
-        random.Random(f"{opts['seed']}:order:{salt}:{i}").shuffle(decl)
+        g = group[i]
+        if g not in first:
+            decl = [by[n] for n in r['tools']]
+            random.Random(f"{opts['seed']}:order:{salt}:{g}").shuffle(decl)
+            first[g] = decl
+        decl = [t for t in first[g] if t.name != r.get('undeclared')]   # a row made without its tool (`undeclared_rows`) stays without it
+        names = {t.name for t in decl}
+        if r['tool_name'] and r['tool_name'] not in names:   # never drop the row's own tool (rows with other tool sets keep theirs)
+            decl = [by[n] for n in r['tools']]; random.Random(f"{opts['seed']}:order:{salt}:{g}").shuffle(decl)
         calls = [{'name': r['tool_name'], 'arguments': r['tool_arguments']}] if r['tool_name'] else []
         out.append(r | fmt(decl, r['user_content'], calls) | {'tools': [t.name for t in decl]})
     return out
@@ -825,11 +866,14 @@ def convert(input, # .xlsx/.xls/.ods, .csv/.tsv or .jsonl file
         raise DataError(f"{path}: no usable rows ({len(rows)} read, all rejected" + (f": {', '.join(f'{a} {b}' for a, b in top)}" if top else '') + ')')
     train, test = ([], records) if test_set else split_rows(records, key=lambda x: x['tool_name'], test_size=opts['test_size'], seed=opts['seed'])
     added, augmented = augment_train(train, test, tools_list, opts, path.name, pool)
-    if opts.get('shuffle_tools'):   # training rows only: each its own declaration order
+    und, undeclared = undeclared_rows(train, tools_list, opts, pool)
+    added += und
+    if opts.get('shuffle_tools'):   # training rows only: each its own declaration order, or one per `shuffle_group` rows
         train, added = shuffle_declarations(train, tools_list, opts, pool), shuffle_declarations(added, tools_list, opts, pool, salt='augmented')
     (train, ren, ren_k), (added, ren_added, ren_k_added) = rename_declarations(train, tools_list, opts, pool), rename_declarations(added, tools_list, opts, pool, salt='augmented')
     rejects.sort(key=lambda x: x['row'])
     report = _report(info, tools_list, tools_src, rows, blank, train, test, rejects, checker.markers, opts, warnings, records + added, augmented)
+    report['undeclared'] = undeclared
     report['renamed'] = {'fraction': float(opts.get('rename_tools') or 0), 'rows': ren, 'augmented_rows': ren_added,
                          'keys_fraction': float(opts.get('rename_keys') or 0), 'key_rows': ren_k, 'augmented_key_rows': ren_k_added}
     train, records = train + added, records + added
@@ -857,7 +901,7 @@ def _report(info, tools, tools_src, rows, blank, train, test, rejects, markers, 
               'rows_per_tool': per, 'rejects_by_reason': dict(Counter(x['reason'] for x in rejects).most_common()),
               'out_of_scope': {'train': per['(none)']['train'], 'test': per['(none)']['test']},
               'split': {'test_size': opts['test_size'], 'seed': opts['seed'], 'stratified_by': 'tool_name'},
-              'distractors': opts['distractors'], 'shuffle_tools': bool(opts.get('shuffle_tools')), 'chat_template': opts.get('style', 'functiongemma'), 'augmented': augmented, 'warnings': warnings,
+              'distractors': opts['distractors'], 'shuffle_tools': bool(opts.get('shuffle_tools')), 'shuffle_group': int(opts.get('shuffle_group') or 1), 'chat_template': opts.get('style', 'functiongemma'), 'augmented': augmented, 'warnings': warnings,
               'char_lengths': length_stats([len(x['text']) for x in records], recommend=False)}
     if not report['accounting_ok']: raise AssertionError(f'row accounting broken: {len(train)}+{len(test)}+{len(rejects)} != {len(rows)}')
     return report

@@ -195,7 +195,7 @@ def repeat_no_call(rows:list, # training rows (after the validation split)
     "`(training rows, Choice)`: the out-of-scope rows repeated up to `share` of the rows, each at most `recipe.no_call_max_repeat` times."
     explicit = share is not None
     target, tag = (float(share) if explicit else recipe.no_call_share), (f'{EXPLICIT}: ' if explicit else '')
-    oos = [r for r in rows if tool_key(r) is None]
+    oos = [r for r in rows if tool_key(r) is None and not r.get('undeclared')]   # not the rows made without their tool (`data.undeclared`)
     n, k = len(rows), len(oos)
     if not k: return list(rows), Choice(target if explicit else None, f'{tag}no out-of-scope rows to repeat', explicit)
     if target <= k / n: return list(rows), Choice(target, f'{tag}{k} out-of-scope rows are {k / n:.0%} of {n} training rows, '

@@ -2,6 +2,10 @@
 """Generate the sample enterprise workbooks in data/raw/ (deterministic: same bytes of data every run).
 
     python scripts/make_sample_data.py            # writes data/raw/hr_routing.xlsx, crm_agent.xlsx, crm_tools.yaml
+    python scripts/make_sample_data.py --hr-per-tool 170 --out /tmp/hr_big.xlsx   # only a larger HR sheet (benchmarks)
+
+`--hr-per-tool N` asks for N valid rows per HR tool; a tool with fewer distinct requests gives all it has
+(ask_policy_question has 120), and the script says so. The default sheets are unchanged by these options.
 
 Each workbook holds an examples sheet (English and Chinese requests, >= 60 valid rows per tool, out-of-scope
 rows marked `none`, and deliberately bad rows of every kind the converter must catch) and a `tools` sheet with
@@ -12,7 +16,7 @@ the declarations (name | description | parameters as JSON). The messiness is on 
 - crm_agent.xlsx: a `说明` (readme) sheet first, a merged title row above Chinese headers
   (用户请求 / 工具名称 / 工具参数 / 备注), a vertically merged Tool Name block, and the same kinds of bad rows.
 """
-import json, random, sys
+import argparse, json, random, sys
 from pathlib import Path
 import yaml
 from openpyxl import Workbook
@@ -368,7 +372,7 @@ CRM_OOS = ['What is the weather in Shanghai?', 'Write me a birthday message for 
 
 # ---------------------------------------------------------------- writing
 
-def valid_rows(makers, rng, per_tool):
+def valid_rows(makers, rng, per_tool, allow_fewer=False):
     rows, seen = [], set()
     for mk in makers:
         n, tries = 0, 0
@@ -377,7 +381,8 @@ def valid_rows(makers, rng, per_tool):
             t, name, args = mk()
             if t in seen: continue
             seen.add(t); rows.append([t, name, json.dumps(args, ensure_ascii=False)]); n += 1
-        if n < per_tool: sys.exit(f'only {n} unique rows for {name}; add templates')
+        if n < per_tool and not allow_fewer: sys.exit(f'only {n} unique rows for {name}; add templates')
+        if n < per_tool: print(f'{name}: {n} distinct requests (asked for {per_tool})')
     return rows
 
 def bad_rows_hr():
@@ -425,8 +430,8 @@ def tools_sheet(wb, tools, title='tools'):
     for t in tools: ws.append([t['name'], t['description'], json.dumps(t['parameters'], ensure_ascii=False)])
     ws.column_dimensions['A'].width, ws.column_dimensions['B'].width, ws.column_dimensions['C'].width = 26, 50, 120
 
-def make_hr(rng):
-    rows = valid_rows(hr_examples(rng), rng, 64)
+def make_hr(rng, per_tool=64, out=None):
+    rows = valid_rows(hr_examples(rng), rng, per_tool, allow_fewer=per_tool != 64)
     oos = [[t, 'none', ''] for t in OOS_EN + OOS_ZH]
     bad = [r[:3] for r in bad_rows_hr()]
     dups = [list(r) for r in rng.sample(rows, 4)]                       # exact duplicates
@@ -446,7 +451,7 @@ def make_hr(rng):
     ws.column_dimensions['A'].width, ws.column_dimensions['B'].width, ws.column_dimensions['C'].width = 70, 24, 100
     ws.freeze_panes = 'A2'
     tools_sheet(wb, HR_TOOLS)
-    wb.save(OUT/'hr_routing.xlsx')
+    wb.save(out or OUT/'hr_routing.xlsx')
     return len(data) + 2
 
 def make_crm(rng):
@@ -482,6 +487,14 @@ def make_crm(rng):
     return len(data) + 3
 
 if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description='Generate the sample workbooks (deterministic).')
+    ap.add_argument('--hr-per-tool', type=int, default=None, help='valid rows per HR tool (default 64, the sample sheet)')
+    ap.add_argument('--out', default=None, help='with --hr-per-tool: write only this HR workbook')
+    a = ap.parse_args()
+    if a.hr_per_tool or a.out:
+        if not (a.hr_per_tool and a.out): ap.error('--hr-per-tool and --out go together')
+        n = make_hr(random.Random(20250601), a.hr_per_tool, Path(a.out))
+        print(f'wrote {a.out} ({n} data rows)'); sys.exit(0)
     OUT.mkdir(parents=True, exist_ok=True)
     n1 = make_hr(random.Random(20250601))
     n2 = make_crm(random.Random(20250602))
