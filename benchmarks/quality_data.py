@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from fg_tuner.formatter import format_example, format_declarations
 from fg_tuner.schema import parse_tools, tools_to_dicts
-from fg_tuner.dataset import GENERIC_TOOLS
+from fg_tuner.dataset import GENERIC_TOOLS, undeclared_rows, _data_options
 
 CSV_COLUMNS = ['service', 'User Prompt', 'Tool Name', 'Tool Args']
 
@@ -255,14 +255,11 @@ def removed_copy(src, # a test JSONL written by `fg-tuner convert` (no distracto
                  tools_json, # that conversion's tools.json
                  dst) -> dict: # the JSONL to write
     "Every row that calls a tool, re-rendered without that tool's declaration and expected to decline (the refusal)."
-    rows, tools = read_jsonl(src), {t.name: t for t in parse_tools(json.loads(Path(tools_json).read_text(encoding='utf-8')))}
-    out = []
-    for r in rows:
-        if not r['tool_name']: continue
-        decl = [tools[n] for n in r['tools'] if n != r['tool_name']]
-        if not decl: continue
-        out.append({**r, 'tool_name': None, 'tool_arguments': {}, 'tools': [t.name for t in decl], 'removed_tool': r['tool_name'],
-                    **format_example(decl, r['user_content'], [])})
+    rows, tools = read_jsonl(src), parse_tools(json.loads(Path(tools_json).read_text(encoding='utf-8')))
+    made, _ = undeclared_rows(rows, tools, {**_data_options(), 'undeclared': 1.0})   # the converter's `data.undeclared` rows, for every calling row
+    by = {(r['source'], r['row']): r for r in rows}
+    out = [{**by[(u['source'], u['row'])], **{k: v for k, v in u.items() if k not in ('augmented_from', 'undeclared')}, 'removed_tool': u['undeclared']}
+           for u in made]
     write_jsonl(dst, out)
     return {'rows': len(out)}
 

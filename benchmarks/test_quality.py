@@ -51,7 +51,7 @@ def test_removed_copy():
         assert y['tools'] == [n for n in x['tools'] if n != x['tool_name']] and y['user_content'] == x['user_content']
         assert f"declaration:{x['tool_name']}{{" not in y['prompt'] and y['completion'] == next(r for r in a if not r['tool_name'])['completion']
     for r in calling[:3]:   # the other declarations are rendered as the converter renders them
-        assert qd.removed_copy and all(f'declaration:{n}{{' in b[calling.index(r)]['prompt'] for n in r['tools'] if n != r['tool_name'])
+        assert all(f'declaration:{n}{{' in b[calling.index(r)]['prompt'] for n in r['tools'] if n != r['tool_name'])
 
 def test_subsample_and_pools():
     d = _tmp()

@@ -182,7 +182,7 @@ def unsloth_compile_line() -> str:
     import os
     caches = models.compile_caches()['TORCHINDUCTOR_CACHE_DIR'].rsplit('/', 1)[0]
     if os.environ.get('UNSLOTH_COMPILE_DISABLE', '0') in ('1', 'partial'):
-        return ("Unsloth: its torch.compile is off (UNSLOTH_COMPILE_DISABLE=1, from training.unsloth_compile=false): "
+        return ("Unsloth: its torch.compile is off (UNSLOTH_COMPILE_DISABLE is set; training.unsloth_compile=false sets it): "
                 "no minutes of compiling on a machine's first run; training.unsloth_compile=true compiles its layers")
     return f"Unsloth compiles its kernels on a machine's first run (minutes); caches: {caches}"
 
