@@ -59,6 +59,7 @@ CONFIGS = {
     'nocall0': ['data.no_call_share=0'],
     'early2': ['training.early_stopping_patience=2'],
     'group32': ['data.shuffle_group=32'],
+    'perrow': ['data.shuffle_group=1'],
     'undeclared': ['data.undeclared=0.2'],
 }
 """Named configs: `fg-tuner train` overrides (`data.*` ones go to `fg-tuner convert` of the training set). `rename`: 30% of the training rows declare and call made-up tool names
@@ -70,9 +71,11 @@ equals a request of the dataset's test sets are dropped from the training file (
 the out-of-scope training rows as read, as before the recipe repeated them up to 20% of the rows (`fg_tuner.recipe.repeat_no_call`).
 `early2`: training stops when two validation evaluations in a row bring no better score (`training.early_stopping_patience=2`).
 `group32`: one declaration order per seeded group of 32 training rows instead of one per row (`data.shuffle_group=32`), so
-shared-prefix batches have a prefix to share (`training.shared_prefix=auto` decides whether to use it). `undeclared`: for
-20% of the training rows that call a tool, a copy without that tool's declaration that declines (`data.undeclared=0.2`,
-`fg_tuner.dataset.undeclared_rows`); the `tool removed` robustness test measures what it is for."""
+shared-prefix batches have a prefix to share (`training.shared_prefix=auto` decides whether to use it); the default since
+GPU session 15, where `perrow` (`data.shuffle_group=1`) is the default before it. `undeclared`: for
+20% of the training rows that call a tool, a copy without that tool's declaration that declines and, since GPU session 15,
+its twin without another declaration that still calls (`data.undeclared=0.2`, `fg_tuner.dataset.undeclared_rows`); the
+`tool removed` robustness test measures what it is for."""
 TRAIN_DATA_KEYS = ('data.val_size', 'data.no_call_share')
 "`data.*` keys the trainer's recipe reads (`fg-tuner train` gets them, not `fg-tuner convert`)."
 def is_convert_override(o:str) -> bool: return o.startswith('data.') and not o.startswith(tuple(k + '=' for k in TRAIN_DATA_KEYS))

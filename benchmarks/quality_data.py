@@ -256,7 +256,7 @@ def removed_copy(src, # a test JSONL written by `fg-tuner convert` (no distracto
                  dst) -> dict: # the JSONL to write
     "Every row that calls a tool, re-rendered without that tool's declaration and expected to decline (the refusal)."
     rows, tools = read_jsonl(src), parse_tools(json.loads(Path(tools_json).read_text(encoding='utf-8')))
-    made, _ = undeclared_rows(rows, tools, {**_data_options(), 'undeclared': 1.0})   # the converter's `data.undeclared` rows, for every calling row
+    made, _ = undeclared_rows(rows, tools, {**_data_options(), 'undeclared': 1.0}, contrast=False)   # the converter's `data.undeclared` declining rows, for every calling row
     by = {(r['source'], r['row']): r for r in rows}
     out = [{**by[(u['source'], u['row'])], **{k: v for k, v in u.items() if k not in ('augmented_from', 'undeclared')}, 'removed_tool': u['undeclared']}
            for u in made]

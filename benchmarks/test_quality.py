@@ -280,6 +280,7 @@ def test_removed_test_set_report():
     assert f"| hr_routing | {r0['config']} | {bq.fmt_pct(r0['metrics']['exact_accuracy'])} | 75.0% declined |" in sec, sec[:1500]
     assert bq.CONFIGS['undeclared'] == ['data.undeclared=0.2'] and bq.is_convert_override('data.undeclared=0.2')
     assert bq.CONFIGS['group32'] == ['data.shuffle_group=32'] and bq.is_convert_override('data.shuffle_group=32')
+    assert bq.CONFIGS['perrow'] == ['data.shuffle_group=1'] and bq.is_convert_override('data.shuffle_group=1')
 
 def test_free_strings_test_set():
     "`--free-string-configs` (default: default) adds the as-is rows evaluated with --spans off, for datasets with string arguments; the report compares the two."

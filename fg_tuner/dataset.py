@@ -685,15 +685,17 @@ def augment_train(train:list, test:list, tools:list, opts:dict, # as `argument_v
 # %% ../nbs/35_dataset.ipynb #13fdf48e
 def undeclared_rows(train:list, # training records, as converted (`tools`: declaration names)
                     tools:list, opts:dict, # the dataset's `Tool`s; the data options (`undeclared`, `seed`, `developer_prompt`, `refusal`, `style`)
-                    pool=()) -> tuple: # the distractor pool (`distractor_pool`)
-    "`(new records, report)`: for a seeded `data.undeclared` share of the rows that call a tool, a copy without that tool's declaration that declines."
+                    pool=(), # the distractor pool (`distractor_pool`)
+                    contrast:bool=True) -> tuple: # also the copy without another declaration that still calls (training rows; a test set wants False)
+    "`(new records, report)`: for a seeded `data.undeclared` share of the rows that call a tool, a copy without that tool's declaration that declines, and one without another declaration that calls."
     share = float(opts.get('undeclared') or 0)
-    if share <= 0: return [], {'share': 0.0, 'rows': 0}
+    if share <= 0: return [], {'share': 0.0, 'rows': 0, 'contrast_rows': 0}
     calling = [r for r in train if r['tool_name']]
-    pick = sorted(random.Random(f"{opts['seed']}:undeclared").sample(range(len(calling)), round(share * len(calling))))
+    rng = random.Random(f"{opts['seed']}:undeclared")
+    pick = sorted(rng.sample(range(len(calling)), round(share * len(calling))))
     by = {t.name: t for t in [*pool, *tools]}
     fmt = _FastFormat(opts.get('developer_prompt'), opts.get('refusal'), style=opts.get('style', 'functiongemma'))
-    out, skipped = [], 0
+    out, skipped, pairs = [], 0, 0
     for i in pick:
         r = calling[i]
         decl = [by[n] for n in r['tools'] if n != r['tool_name']]
@@ -701,8 +703,15 @@ def undeclared_rows(train:list, # training records, as converted (`tools`: decla
         out.append({'user_content': r['user_content'], 'tool_name': None, 'tool_arguments': {}, 'tools': [t.name for t in decl],
                     **fmt(decl, r['user_content'], []), 'source': r['source'], 'row': r['row'], 'augmented_from': r['row'],
                     'undeclared': r['tool_name']})
-    return out, {'share': share, 'rows': len(out), 'skipped_single_tool': skipped,
-                 'per_tool': dict(sorted(Counter(x['undeclared'] for x in out).items()))}
+        if not contrast: continue
+        other = rng.choice(decl).name                                     # the same request without another declaration: still calls
+        kept = [by[n] for n in r['tools'] if n != other]
+        out.append({**{k: r[k] for k in ('user_content', 'tool_name', 'tool_arguments', 'source', 'row')}, 'tools': [t.name for t in kept],
+                    **fmt(kept, r['user_content'], [{'name': r['tool_name'], 'arguments': r['tool_arguments']}]),
+                    'augmented_from': r['row'], 'dropped': other})
+        pairs += 1
+    return out, {'share': share, 'rows': len(out) - pairs, 'contrast_rows': pairs, 'skipped_single_tool': skipped,
+                 'per_tool': dict(sorted(Counter(x['undeclared'] for x in out if x.get('undeclared')).items()))}
 
 # %% ../nbs/35_dataset.ipynb #c96a3510
 def declaration_groups(n:int, # records
