@@ -732,14 +732,14 @@ def shuffle_declarations(records:list, # training records (`tools`: declaration 
     fmt = _FastFormat(opts.get('developer_prompt'), opts.get('refusal'), style=opts.get('style', 'functiongemma'))
     size = int(opts.get('shuffle_group') or 1)
     group = declaration_groups(len(records), size, f"{opts['seed']}:{salt}") if size > 1 else list(range(len(records)))
-    first, out = {}, []                      # a group's declarations: its first record's, in the group's order
+    first, out = {}, []                      # a group's declarations: its first record's (with the one it was made without), in the group's order
     for i, r in enumerate(records):
-        g = group[i]
+        g, left_out = group[i], {r.get('undeclared'), r.get('dropped')} - {None}   # `undeclared_rows`: made without its tool, or without another
         if g not in first:
-            decl = [by[n] for n in r['tools']]
+            decl = [by[n] for n in [*r['tools'], *sorted(left_out - set(r['tools']))]]
             random.Random(f"{opts['seed']}:order:{salt}:{g}").shuffle(decl)
             first[g] = decl
-        decl = [t for t in first[g] if t.name != r.get('undeclared')]   # a row made without its tool (`undeclared_rows`) stays without it
+        decl = [t for t in first[g] if t.name not in left_out]   # a row made without a declaration stays without it
         names = {t.name for t in decl}
         if r['tool_name'] and r['tool_name'] not in names:   # never drop the row's own tool (rows with other tool sets keep theirs)
             decl = [by[n] for n in r['tools']]; random.Random(f"{opts['seed']}:order:{salt}:{g}").shuffle(decl)
