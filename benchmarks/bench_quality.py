@@ -105,6 +105,7 @@ MATRICES = {
     'sweep8': 'default:sgd_router,sgd_unseen,hr_routing,clinc150; early2:sgd_router,sgd_unseen,hr_routing,clinc150; default@seed1:sgd_router,sgd_unseen,hr_routing',
     'sweep9': 'default,rename,renameall:sgd_router,sgd_unseen; renameall:hr_routing,clinc150; default@seed1:hr_routing,clinc150',
     'sweep10': 'default,rename:sgd_router,sgd_unseen; default@seed1,rename:hr_routing',
+    'sweep11': 'undeclared,default@seed1:sgd_router,sgd_unseen; undeclared,default@seed1:hr_routing; default:clinc150',
 }
 """Named `--matrix` presets: `configs:datasets` pairs, run in this order (`gpu12` is the first GPU sweep, about 12 minutes by the --plan
 estimate; `sweep1` the next one: the five changes to the default most likely to matter, on the two datasets that train fastest,
@@ -115,7 +116,10 @@ with a second seed first, since two runs of one config differed by up to 10.7 po
 training rows with made-up tool names, on SGD's unseen services first); `sweep4` the same, the two long SGD trainings first so that they run beside the rest, and `rename` before the seed repeats; `sweep5` what session 6 left: the two SGD trainings, which five trainings at once on one GPU had slowed past the limit (run it with `--parallel 3` or less), then the seed repeats it did not finish; `sweep6` the same SGD trainings beside the default after the recipe began repeating out-of-scope rows (`data.no_call_share`), then `nocall0` and seed repeats; `sweep7` the SGD pair again with a second seed (the first evaluation ran out of memory, `benchmarks/quality.md`), the default with its constrained/unconstrained comparison, and `early2` against it; `sweep8` the default after string values began to be held to the request's words (`eval.spans`, its 'as is, free strings' rows the comparison), `early2` beside it, then seed repeats; `sweep9` made-up argument keys (`renameall`: tools and keys) against `rename` (tools only) and the
 default on SGD (the default repeated: one seed's spread is part of the comparison), then on the sheets and CLINC150;
 `sweep10` `rename` (made-up tool names only) against the default again, on SGD and the HR sheet, the rows now with
-their failures by kind and the checkpoint each training kept (session 9's `rename` run was cut by the limit). Under the recipe's default (full fine-tuning for a 270M model)
+their failures by kind and the checkpoint each training kept (session 9's `rename` run was cut by the limit); `sweep11`
+`undeclared` with its contrast twins against a second seed of the grouped default (`data.shuffle_group=32`) on SGD and
+the HR sheet, then the default on CLINC150 (run it with `--robust-configs default,undeclared`: the "tool removed" and
+"+6 unrelated" rows are what `undeclared` is judged by). Under the recipe's default (full fine-tuning for a 270M model)
 the LoRA-only configs name `training.method=lora` or a LoRA rank, which makes the recipe choose LoRA."""
 TEST_AS_IS, TEST_SHUFFLED, TEST_UNCONSTRAINED, TEST_FREE_STRINGS = 'as is', 'shuffled', 'as is, unconstrained', 'as is, free strings'
 TEST_REMOVED = 'tool removed'
