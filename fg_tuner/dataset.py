@@ -19,15 +19,15 @@ from .tables import (Table, RawRow, col_letter, open_workbook, read_csv, norm_he
                              fill_merged, table_rows, jsonl_rows)
 
 # %% auto #0
-__all__ = ['TOOLS_SHEET_NAMES', 'GENERIC_TOOLS', 'AUGMENT_AUTO', 'AUGMENT_AUTO_SHARE', 'AUGMENT_AUTO_MIN', 'tools_from_table',
-           'parse_args_cell', 'RowChecker', 'split_rows', 'length_stats', 'token_lengths', 'Conversion',
-           'to_dataset_dict', 'read_records', 'read_examples', 'distractor_pool', 'format_records', 'value_spans',
-           'value_text', 'argument_leaves', 'schema_paths', 'read_augment_values', 'categories', 'ValuePools',
-           'swappable', 'make_variant', 'written_values', 'auto_augment', 'argument_variants', 'augment_train',
-           'undeclared_rows', 'declaration_groups', 'shuffle_declarations', 'made_up_name', 'renamed_tools',
-           'real_tool_name', 'renamed_keys', 'rename_keys', 'real_keys', 'rename_declarations', 'rows_per_tool',
-           'token_report', 'convert', 'processed_dir_for', 'conversion_style', 'check_conversion_style',
-           'convert_config', 'convert_command']
+__all__ = ['TOOLS_SHEET_NAMES', 'GENERIC_TOOLS', 'AUGMENT_AUTO', 'AUGMENT_AUTO_SHARE', 'AUGMENT_AUTO_MIN',
+           'MIN_DECLARATION_ORDERS', 'tools_from_table', 'parse_args_cell', 'RowChecker', 'split_rows', 'length_stats',
+           'token_lengths', 'Conversion', 'to_dataset_dict', 'read_records', 'read_examples', 'distractor_pool',
+           'format_records', 'value_spans', 'value_text', 'argument_leaves', 'schema_paths', 'read_augment_values',
+           'categories', 'ValuePools', 'swappable', 'make_variant', 'written_values', 'auto_augment',
+           'argument_variants', 'augment_train', 'undeclared_rows', 'group_size', 'declaration_groups',
+           'shuffle_declarations', 'made_up_name', 'renamed_tools', 'real_tool_name', 'renamed_keys', 'rename_keys',
+           'real_keys', 'rename_declarations', 'rows_per_tool', 'token_report', 'convert', 'processed_dir_for',
+           'conversion_style', 'check_conversion_style', 'convert_config', 'convert_command']
 
 # %% ../nbs/35_dataset.ipynb #303415c8
 TOOLS_SHEET_NAMES = ('tools', 'tool', 'functions', 'function declarations', '工具', '工具定义', '函数')
@@ -714,6 +714,15 @@ def undeclared_rows(train:list, # training records, as converted (`tools`: decla
                  'per_tool': dict(sorted(Counter(x['undeclared'] for x in out if x.get('undeclared')).items()))}
 
 # %% ../nbs/35_dataset.ipynb #c96a3510
+MIN_DECLARATION_ORDERS = 8
+"`data.shuffle_group` gives way on small sets: the training rows get at least this many declaration orders (groups)."
+
+def group_size(n:int, # records to shuffle
+               size:int) -> int: # `data.shuffle_group`
+    "Rows per declaration order actually used: `size`, but small enough that `n` rows get `MIN_DECLARATION_ORDERS` orders."
+    size = max(int(size or 1), 1)
+    return min(size, max(math.ceil(n / MIN_DECLARATION_ORDERS), 1)) if size > 1 else 1
+
 def declaration_groups(n:int, # records
                        size:int, # rows per group (`data.shuffle_group`)
                        seed) -> list:
@@ -730,7 +739,7 @@ def shuffle_declarations(records:list, # training records (`tools`: declaration 
     "The records re-rendered with their declarations in a seeded random order: each its own, or one per group of `data.shuffle_group` rows (same answer)."
     by = {t.name: t for t in [*pool, *tools]}
     fmt = _FastFormat(opts.get('developer_prompt'), opts.get('refusal'), style=opts.get('style', 'functiongemma'))
-    size = int(opts.get('shuffle_group') or 1)
+    size = group_size(len(records), opts.get('shuffle_group') or 1)
     group = declaration_groups(len(records), size, f"{opts['seed']}:{salt}") if size > 1 else list(range(len(records)))
     first, out = {}, []                      # a group's declarations: its first record's (with the one it was made without), in the group's order
     for i, r in enumerate(records):
@@ -910,7 +919,7 @@ def _report(info, tools, tools_src, rows, blank, train, test, rejects, markers, 
               'rows_per_tool': per, 'rejects_by_reason': dict(Counter(x['reason'] for x in rejects).most_common()),
               'out_of_scope': {'train': per['(none)']['train'], 'test': per['(none)']['test']},
               'split': {'test_size': opts['test_size'], 'seed': opts['seed'], 'stratified_by': 'tool_name'},
-              'distractors': opts['distractors'], 'shuffle_tools': bool(opts.get('shuffle_tools')), 'shuffle_group': int(opts.get('shuffle_group') or 1), 'chat_template': opts.get('style', 'functiongemma'), 'augmented': augmented, 'warnings': warnings,
+              'distractors': opts['distractors'], 'shuffle_tools': bool(opts.get('shuffle_tools')), 'shuffle_group': int(opts.get('shuffle_group') or 1), 'shuffle_group_used': group_size(len(train), opts.get('shuffle_group') or 1) if opts.get('shuffle_tools') else None, 'chat_template': opts.get('style', 'functiongemma'), 'augmented': augmented, 'warnings': warnings,
               'char_lengths': length_stats([len(x['text']) for x in records], recommend=False)}
     if not report['accounting_ok']: raise AssertionError(f'row accounting broken: {len(train)}+{len(test)}+{len(rejects)} != {len(rows)}')
     return report
