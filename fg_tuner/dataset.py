@@ -974,6 +974,10 @@ def _summary(conv:Conversion) -> str:
     if tl: lines.append(f"tokens ({tl['tokenizer']}): p50 {tl['p50']}, p99 {tl['p99']}, max {tl['max']} -> recommended max_seq_length {tl['recommended_max_seq_length']}"
                         + (f"; {tl['rows_over_max_seq_length']} rows over model.max_seq_length={tl['max_seq_length']}" if tl.get('rows_over_max_seq_length') else ''))
     else: lines.append(f"characters: p50 {r['char_lengths']['p50']}, max {r['char_lengths']['max']} (no token counts: --no-tokenizer, or no tokenizer available offline)")
+    used, und = r.get('shuffle_group_used'), r.get('undeclared') or {}
+    if used and r['train']:
+        lines.append(f"declarations: training rows in {math.ceil(r['train'] / used)} seeded orders, " + (f"one per {used} rows (data.shuffle_group)" if used > 1 else 'one per row')
+                     + "; test rows in the tools file's order" + (f"; {und['rows']} copies without their tool decline and {und.get('contrast_rows', 0)} without another still call (data.undeclared)" if und.get('rows') else ''))
     for w in r['warnings']: lines.append(f'warning: {w}')
     return '\n'.join(lines)
 
