@@ -32,7 +32,7 @@ def job_record(run_dir:Path, wall:float) -> dict:
     test, val = metrics.get('test') or {}, read_jsonl(run_dir/'validation.jsonl')
     train_fn = info.get('wall_time_s') or 0.0          # train(): from its start to the saved model
     return {'process_s': round(wall, 1), 'train_function_s': train_fn, 'training_loop_s': metrics.get('train_runtime_s'),
-            'validation_s': [v.get('seconds') for v in val], 'test_eval_s': test.get('seconds'),
+            'first_step_s': metrics.get('first_step_s'), 'validation_s': [v.get('seconds') for v in val], 'test_eval_s': test.get('seconds'),
             'outside_train_function_s': round(wall - train_fn - (test.get('seconds') or 0.0), 1),
             'steps': info.get('global_step'), 'stopped_early': info.get('stopped_early'), 'method': info.get('method'),
             'selected_step': (info.get('selected_checkpoint') or {}).get('step'), 'test_rows': test.get('n'),

@@ -121,6 +121,7 @@ class TrainingConfig:
     packing: bool = False #
     pad_to_multiple_of: Optional[int] = 64 # pad each batch's length up to a multiple of this (fewer distinct shapes: faster GPU steps, see benchmarks/ddp.md); null = to the longest row
     fused_kernels: bool = False # Liger kernel's fused RMSNorm, GeGLU and RoPE for Gemma 3 on the hf engine (a CUDA GPU and `pip install liger-kernel`, in the gpu extra); off until benchmarks/train.md measures it
+    compile_layers: bool = False # torch.compile each decoder layer's training forward (hf engine; one graph per layer kind, cached in fg_tuner's cache folder): fused norms, RoPE and GELU gate; the first steps compile; off until benchmarks/train.md measures it
     shared_prefix: str = 'auto' # auto | on | off: rows sharing a prefix (the tool declarations) compute it once per batch (fg_tuner.shared_prefix); auto: on a CPU where it saves >= 30% of the positions; on a GPU only at a per-device batch >= 32 without gradient checkpointing, where it saves >= 80%
 
 # %% ../nbs/05_config.ipynb #d5c640e1

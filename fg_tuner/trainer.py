@@ -4,7 +4,7 @@
 
 # %% ../nbs/65_trainer.ipynb #04da077c
 from __future__ import annotations
-import os, sys, json, time, math, platform, contextlib, shutil
+import os, sys, json, time, math, platform, contextlib, shutil, functools
 from pathlib import Path
 from omegaconf import OmegaConf, DictConfig
 from .errors import ConfigError, DataError, ModelLoadError
@@ -18,8 +18,9 @@ from .recipe import RECIPE, plan_run, count_parameters, model_dims, accelerator_
 # %% auto #0
 __all__ = ['LIGER_KERNELS', 'training_rows', 'tokenize_row', 'build_dataset', 'TorchChunkedLogProb', 'ensure_loss_head',
            'training_engine', 'load_for_training', 'check_fused_kernels', 'training_arguments',
-           'single_device_unless_distributed', 'prepare_datasets', 'run_record', 'mark_interrupted', 'make_trainer',
-           'validation_summary', 'finish_run', 'evaluate_after_training', 'train', 'train_command']
+           'compile_decoder_layers', 'single_device_unless_distributed', 'prepare_datasets', 'run_record',
+           'mark_interrupted', 'make_trainer', 'validation_summary', 'finish_run', 'evaluate_after_training', 'train',
+           'train_command']
 
 # %% ../nbs/65_trainer.ipynb #1791738c
 _ROWS_HINT = "pass the converter's output (fg-tuner convert) or a raw spreadsheet as data.input"
@@ -279,6 +280,31 @@ def training_arguments(cfg, run_dir, # resolved config, run folder
         include_num_input_tokens_seen='non_padding',   # logs num_input_tokens_seen (summed over processes)
         ddp_find_unused_parameters=False)   # every LoRA weight gets a gradient: skip DDP's extra graph traversal per step
 
+# %% ../nbs/65_trainer.ipynb #2de4ef3e
+def _layer_call(layer, compiled, eager, *args, **kwargs):
+    "A decoder layer's forward: the compiled one for a training call (training mode, gradients on, no cache), else the eager one."
+    import torch
+    if layer.training and torch.is_grad_enabled() and kwargs.get('past_key_values') is None: return compiled(layer, *args, **kwargs)
+    return eager(*args, **kwargs)
+
+def compile_decoder_layers(model, # the model to train (PEFT-wrapped or not)
+                           engine:str='hf') -> int:
+    "Route each decoder layer's training forward through one `torch.compile`d forward per layer class; the number of layers."
+    import torch
+    if engine != 'hf': raise ConfigError(f"training.compile_layers=true runs on the hf engine (training.engine={engine} compiles its own kernels)")
+    for k, v in models.compile_caches().items():
+        if k.startswith(('TORCHINDUCTOR', 'TRITON')): os.environ.setdefault(k, v)
+    compiled, n = {}, 0
+    for layer in model.modules():
+        cls = type(layer)
+        if not cls.__name__.endswith('DecoderLayer'): continue
+        n += 1
+        if isinstance(layer.forward, functools.partial): continue   # already routed
+        if cls not in compiled: compiled[cls] = torch.compile(cls.forward, dynamic=True)
+        layer.forward = functools.partial(_layer_call, layer, compiled[cls], layer.forward)
+    if not n: raise ConfigError(f"training.compile_layers=true found no decoder layers in {type(model).__name__}: set it false for this model")
+    return n
+
 # %% ../nbs/65_trainer.ipynb #737118c2
 def single_device_unless_distributed(args): # a `TrainingArguments`/`SFTConfig`
     "Use one GPU when several are visible to a single process (TRL refuses `nn.DataParallel`)."
@@ -383,7 +409,7 @@ def run_record(cfg, base_path:str, engine:tuple, dtype:tuple, loss_head:str, dat
             'engine': engine[0], 'engine_reason': engine[1],
             'dtype': str(dtype[0]).replace('torch.', ''), 'dtype_reason': dtype[1],
             'weights_dtype': 'float32' if full else str(dtype[0]).replace('torch.', ''), 'max_seq_length': int(cfg.model.max_seq_length),
-            'chat_template': cfg.model.chat_template, 'loss_head': loss_head, 'fused_kernels': bool(cfg.training.fused_kernels), 'completion_only_loss': bool(cfg.training.completion_only_loss),
+            'chat_template': cfg.model.chat_template, 'loss_head': loss_head, 'fused_kernels': bool(cfg.training.fused_kernels), 'compile_layers': bool(cfg.training.compile_layers), 'completion_only_loss': bool(cfg.training.completion_only_loss),
             'lora': None if full else OmegaConf.to_container(cfg.lora), 'recipe': recipe_record(choices or {}), 'data': data_info,
             'world_size': _world()[0], 'resumed_from': ckpt, 'status': 'running', 'started': time.strftime('%Y-%m-%d %H:%M:%S'),
             'host': platform.node(), 'versions': _versions()}
@@ -520,6 +546,8 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
     t0, cfg = time.time(), as_config(cfg)
     if cfg.training.fused_kernels:       # before any data is read or model loaded (the engine is checked again once the recipe has chosen)
         check_fused_kernels('unsloth' if str(cfg.training.engine).lower() == 'unsloth' else None)
+    if cfg.training.compile_layers and str(cfg.training.engine).lower() == 'unsloth':
+        raise ConfigError("training.compile_layers=true runs on the hf engine (training.engine=unsloth compiles its own kernels)")
     main = _world()[1] == 0
     say = print if main else (lambda *a, **k: None)
     run = RunFolder(_shared(str(run_dir_for(cfg))))
@@ -537,6 +565,10 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
     engine, dtype = training_engine(cfg), models.pick_dtype(cfg.model.dtype)
     say(f'{format_recipe(plan.choices)}\nengine: {engine[1]}\nprecision: {dtype[1]}')
     model, tok, base_path = load_for_training(cfg, engine[0], dtype[0], tokenizer=tok)    # Unsloth (if chosen) is imported before TRL here
+    if cfg.training.compile_layers:
+        n = compile_decoder_layers(model, engine[0])
+        say(f"compile: the training forward of {n} decoder layers goes through torch.compile (one graph per layer kind; the first steps "
+            f"include compiling; caches in {os.environ['TORCHINDUCTOR_CACHE_DIR']})")
     from fg_tuner.callbacks import setup_wandb, finish_wandb
     loss_head = ensure_loss_head()
     from fg_tuner.shared_prefix import pick_sft_trainer    # imports TRL: after the engine is loaded
