@@ -465,7 +465,7 @@ class Bench:
 
 # -- the run ---------------------------------------------------------------------------------------------------
 
-CHANGED_DEFAULTS = ['data.shuffle_tools', 'recipe.no_call_share', 'recipe.span_share', 'data.augment', 'data.shuffle_group']
+CHANGED_DEFAULTS = ['data.shuffle_tools', 'recipe.no_call_share', 'recipe.span_share', 'data.augment', 'data.shuffle_group', 'training.compile_layers']
 "Config defaults that changed after rows were measured: their values are part of a row's setup, so a row measured under the old default is neither skipped as done nor reported with the new one."
 
 def current_defaults() -> dict:

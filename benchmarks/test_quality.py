@@ -249,7 +249,7 @@ def test_nocall_config():
     assert bq.CONFIGS['nocall0'] == ['data.no_call_share=0']
     assert not bq.is_convert_override('data.no_call_share=0') and not bq.is_convert_override('data.val_size=0')
     assert bq.is_convert_override('data.augment=3') and bq.is_convert_override('data.no_call_markers=[x]') and not bq.is_convert_override('training.seed=1')
-    assert bq.current_defaults() == {'data.shuffle_tools': True, 'recipe.no_call_share': 0.2, 'recipe.span_share': 0.95, 'data.augment': None, 'data.shuffle_group': 32}
+    assert bq.current_defaults() == {'data.shuffle_tools': True, 'recipe.no_call_share': 0.2, 'recipe.span_share': 0.95, 'data.augment': None, 'data.shuffle_group': 32, 'training.compile_layers': 'auto'}
 
 def _variant_report(test:str, heading:str, **metrics) -> tuple:
     "(as-is row, report, the report's section under `heading`) for an HR as-is row of quality.jsonl (spans on) and its `test` variant with `metrics` and 99 rows/s."

@@ -16,11 +16,11 @@ from .runs import RunFolder, run_dir_for, resolve_checkpoint
 from .recipe import RECIPE, plan_run, count_parameters, model_dims, accelerator_memory, check_resolved, recipe_record, format_recipe
 
 # %% auto #0
-__all__ = ['LIGER_KERNELS', 'training_rows', 'tokenize_row', 'build_dataset', 'TorchChunkedLogProb', 'ensure_loss_head',
-           'training_engine', 'load_for_training', 'check_fused_kernels', 'training_arguments',
-           'compile_decoder_layers', 'single_device_unless_distributed', 'prepare_datasets', 'run_record',
-           'mark_interrupted', 'make_trainer', 'validation_summary', 'finish_run', 'evaluate_after_training', 'train',
-           'train_command']
+__all__ = ['LIGER_KERNELS', 'COMPILE_MIN_STEPS', 'training_rows', 'tokenize_row', 'build_dataset', 'TorchChunkedLogProb',
+           'ensure_loss_head', 'training_engine', 'load_for_training', 'check_fused_kernels', 'training_arguments',
+           'compile_decoder_layers', 'choose_compile', 'single_device_unless_distributed', 'prepare_datasets',
+           'run_record', 'mark_interrupted', 'make_trainer', 'validation_summary', 'finish_run',
+           'evaluate_after_training', 'train', 'train_command']
 
 # %% ../nbs/65_trainer.ipynb #1791738c
 _ROWS_HINT = "pass the converter's output (fg-tuner convert) or a raw spreadsheet as data.input"
@@ -240,10 +240,15 @@ def load_for_training(cfg, # resolved config (`training.method` lora or full; `l
 LIGER_KERNELS = {'rope': True, 'rms_norm': True, 'geglu': True, 'cross_entropy': False, 'fused_linear_cross_entropy': False}
 "What `training.fused_kernels` turns on: Liger's layer kernels. The loss stays TRL's fused LM head (TRL refuses Liger's)."
 
-def check_fused_kernels(engine:str|None): # None: not known yet (checks the GPU and the package only)
-    "A `ConfigError` naming what `training.fused_kernels=true` lacks here: the hf engine, a CUDA GPU, the liger-kernel package."
+def check_fused_kernels(engine:str|None, # None: not known yet (checks the GPU and the package only)
+                        method:str|None=None): # training.method once the recipe has chosen
+    "A `ConfigError` naming what `training.fused_kernels=true` lacks here: the hf engine, LoRA, a CUDA GPU, the liger-kernel package."
     import importlib.util, torch
     if engine not in (None, 'hf'): raise ConfigError(f"training.fused_kernels=true runs on the hf engine (training.engine={engine} brings its own kernels)")
+    if method == 'full':
+        raise ConfigError("training.fused_kernels=true is refused with training.method=full: on an H200 (benchmarks/train.md, GPU session 16) such a run "
+                          "trained to the usual loss but then generated wrongly (4% exact calls on validation, 8% on the test split); "
+                          "training.compile_layers fuses the same layers and is on by default on a GPU")
     if not torch.cuda.is_available():
         raise ConfigError("training.fused_kernels=true needs a CUDA GPU (Liger's kernels are Triton kernels): set it false on this machine")
     if importlib.util.find_spec('liger_kernel') is None:
@@ -258,7 +263,7 @@ def training_arguments(cfg, run_dir, # resolved config, run folder
     t = check_resolved(cfg).training
     if validating and not t.eval_steps: raise ConfigError("training.eval_steps is not set: needed with a validation split (the recipe sets it)")
     warm, fused = float(t.warmup_ratio), bool(t.fused_kernels)
-    if fused: check_fused_kernels(engine)
+    if fused: check_fused_kernels(engine, str(t.method))
     return SFTConfig(
         output_dir=str(run_dir), run_name=Path(run_dir).name, seed=int(t.seed), data_seed=int(t.seed),
         num_train_epochs=float(t.num_train_epochs), max_steps=int(t.max_steps),
@@ -280,7 +285,7 @@ def training_arguments(cfg, run_dir, # resolved config, run folder
         include_num_input_tokens_seen='non_padding',   # logs num_input_tokens_seen (summed over processes)
         ddp_find_unused_parameters=False)   # every LoRA weight gets a gradient: skip DDP's extra graph traversal per step
 
-# %% ../nbs/65_trainer.ipynb #2de4ef3e
+# %% ../nbs/65_trainer.ipynb #dda1caa2
 def _layer_call(layer, compiled, eager, *args, **kwargs):
     "A decoder layer's forward: the compiled one for a training call (training mode, gradients on, no cache), else the eager one."
     import torch
@@ -291,7 +296,7 @@ def compile_decoder_layers(model, # the model to train (PEFT-wrapped or not)
                            engine:str='hf') -> int:
     "Route each decoder layer's training forward through one `torch.compile`d forward per layer class; the number of layers."
     import torch
-    if engine != 'hf': raise ConfigError(f"training.compile_layers=true runs on the hf engine (training.engine={engine} compiles its own kernels)")
+    if engine != 'hf': raise ConfigError(f"training.compile_layers=on runs on the hf engine (training.engine={engine} compiles its own kernels)")
     for k, v in models.compile_caches().items():
         if k.startswith(('TORCHINDUCTOR', 'TRITON')): os.environ.setdefault(k, v)
     compiled, n = {}, 0
@@ -302,8 +307,34 @@ def compile_decoder_layers(model, # the model to train (PEFT-wrapped or not)
         if isinstance(layer.forward, functools.partial): continue   # already routed
         if cls not in compiled: compiled[cls] = torch.compile(cls.forward, dynamic=True)
         layer.forward = functools.partial(_layer_call, layer, compiled[cls], layer.forward)
-    if not n: raise ConfigError(f"training.compile_layers=true found no decoder layers in {type(model).__name__}: set it false for this model")
+    if not n: raise ConfigError(f"training.compile_layers=on found no decoder layers in {type(model).__name__}: set it off for this model")
     return n
+
+COMPILE_MIN_STEPS = 300 # training.compile_layers=auto compiles runs of at least this many planned optimizer steps
+
+def choose_compile(mode:str, # training.compile_layers: auto | on | off
+                   engine:str, # `hf` or `unsloth`
+                   steps:int, # planned optimizer steps
+                   checkpointing:bool=False, # training.gradient_checkpointing
+                   device:str|None=None, # where the training runs (default: cuda when available, else cpu)
+                   method:str='full', # training.method: auto compiles full fine-tuning only (LoRA is not measured compiled)
+                  ) -> tuple:
+    "`(compile?, reason)` for `training.compile_layers`."
+    import importlib.util, torch
+    mode = str(mode).lower()
+    if mode == 'off': return False, 'off (training.compile_layers=off)'
+    if engine != 'hf':
+        if mode == 'on': raise ConfigError(f"training.compile_layers=on runs on the hf engine (training.engine={engine} compiles its own kernels)")
+        return False, f'off (training.engine={engine} compiles its own kernels)'
+    if mode == 'on': return True, 'on (training.compile_layers=on)'
+    device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    why = ('no CUDA GPU' if device == 'cpu' else 'Triton is not installed' if importlib.util.find_spec('triton') is None
+           else 'gradient checkpointing is on (not measured with compiled layers)' if checkpointing
+           else f'training.method={method} (compiled layers are measured with full fine-tuning only)' if method != 'full'
+           else f'{steps} planned steps, fewer than {COMPILE_MIN_STEPS}: compiling would cost about what it saves' if steps < COMPILE_MIN_STEPS else None)
+    if why: return False, f'off (auto: {why}; training.compile_layers=on forces it)'
+    return True, (f'on (auto: {steps} steps on {device}; on an H200 403 compiled steps took 60.6 s against 105.5 s eager, after about 26 s '
+                  'of compiling on a fresh machine, benchmarks/train.md; training.compile_layers=off turns it off)')
 
 # %% ../nbs/65_trainer.ipynb #737118c2
 def single_device_unless_distributed(args): # a `TrainingArguments`/`SFTConfig`
@@ -409,7 +440,7 @@ def run_record(cfg, base_path:str, engine:tuple, dtype:tuple, loss_head:str, dat
             'engine': engine[0], 'engine_reason': engine[1],
             'dtype': str(dtype[0]).replace('torch.', ''), 'dtype_reason': dtype[1],
             'weights_dtype': 'float32' if full else str(dtype[0]).replace('torch.', ''), 'max_seq_length': int(cfg.model.max_seq_length),
-            'chat_template': cfg.model.chat_template, 'loss_head': loss_head, 'fused_kernels': bool(cfg.training.fused_kernels), 'compile_layers': bool(cfg.training.compile_layers), 'completion_only_loss': bool(cfg.training.completion_only_loss),
+            'chat_template': cfg.model.chat_template, 'loss_head': loss_head, 'fused_kernels': bool(cfg.training.fused_kernels), 'completion_only_loss': bool(cfg.training.completion_only_loss),
             'lora': None if full else OmegaConf.to_container(cfg.lora), 'recipe': recipe_record(choices or {}), 'data': data_info,
             'world_size': _world()[0], 'resumed_from': ckpt, 'status': 'running', 'started': time.strftime('%Y-%m-%d %H:%M:%S'),
             'host': platform.node(), 'versions': _versions()}
@@ -546,8 +577,11 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
     t0, cfg = time.time(), as_config(cfg)
     if cfg.training.fused_kernels:       # before any data is read or model loaded (the engine is checked again once the recipe has chosen)
         check_fused_kernels('unsloth' if str(cfg.training.engine).lower() == 'unsloth' else None)
-    if cfg.training.compile_layers and str(cfg.training.engine).lower() == 'unsloth':
-        raise ConfigError("training.compile_layers=true runs on the hf engine (training.engine=unsloth compiles its own kernels)")
+    if str(cfg.training.compile_layers) == 'on' and str(cfg.training.engine).lower() == 'unsloth':
+        raise ConfigError("training.compile_layers=on runs on the hf engine (training.engine=unsloth compiles its own kernels)")
+    if str(cfg.training.compile_layers) != 'off':   # before anything asks inductor for its cache folder (it then pins its default in the environment)
+        for k, v in models.compile_caches().items():
+            if k.startswith(('TORCHINDUCTOR', 'TRITON')): os.environ.setdefault(k, v)
     main = _world()[1] == 0
     say = print if main else (lambda *a, **k: None)
     run = RunFolder(_shared(str(run_dir_for(cfg))))
@@ -565,10 +599,13 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
     engine, dtype = training_engine(cfg), models.pick_dtype(cfg.model.dtype)
     say(f'{format_recipe(plan.choices)}\nengine: {engine[1]}\nprecision: {dtype[1]}')
     model, tok, base_path = load_for_training(cfg, engine[0], dtype[0], tokenizer=tok)    # Unsloth (if chosen) is imported before TRL here
-    if cfg.training.compile_layers:
+    compiled = choose_compile(cfg.training.compile_layers, engine[0], int(plan.choices['plan.steps'].value), bool(cfg.training.gradient_checkpointing),
+                              method=str(cfg.training.method))
+    if compiled[0]:
         n = compile_decoder_layers(model, engine[0])
-        say(f"compile: the training forward of {n} decoder layers goes through torch.compile (one graph per layer kind; the first steps "
-            f"include compiling; caches in {os.environ['TORCHINDUCTOR_CACHE_DIR']})")
+        say(f"compile: {compiled[1]}\n  the training forward of {n} decoder layers goes through torch.compile (one graph per layer kind; the "
+            f"first steps include compiling; caches in {os.environ['TORCHINDUCTOR_CACHE_DIR']})")
+    else: say(f'compile: {compiled[1]}')
     from fg_tuner.callbacks import setup_wandb, finish_wandb
     loss_head = ensure_loss_head()
     from fg_tuner.shared_prefix import pick_sft_trainer    # imports TRL: after the engine is loaded
@@ -577,6 +614,7 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
                                          checkpointing=bool(cfg.training.gradient_checkpointing))
     say(f'shared prefix: {shared}')
     info = {**run_record(cfg, base_path, engine, dtype, loss_head, data_info, ckpt, plan.choices), 'shared_prefix': shared,
+            'compile_layers': compiled[0], 'compile_reason': compiled[1],
             'base_model_requested': requested, 'base_model_reason': rb.reason}
     if main: run.save(cfg=cfg, info=info)
     report_to = setup_wandb(cfg, run.path) if main else []
