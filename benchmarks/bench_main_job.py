@@ -37,7 +37,8 @@ def job_record(run_dir:Path, wall:float) -> dict:
             'steps': info.get('global_step'), 'stopped_early': info.get('stopped_early'), 'method': info.get('method'),
             'selected_step': (info.get('selected_checkpoint') or {}).get('step'), 'test_rows': test.get('n'),
             'exact': test.get('exact_accuracy'), 'tool': test.get('tool_accuracy'), 'arg_f1': test.get('arg_f1'),
-            'train_rows': (info.get('data') or {}).get('train', {}).get('rows')}
+            'train_rows': (info.get('data') or {}).get('train', {}).get('rows'),
+            'compile_layers': info.get('compile_layers'), 'compile': info.get('compile')}
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])

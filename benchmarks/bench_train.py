@@ -5,11 +5,14 @@
     python benchmarks/bench_train.py --engines hf,unsloth --steps 200 --batch 16 --repeat 2
     python benchmarks/bench_train.py --tiny                         # CPU check: tiny random model, hf, 8 steps, batch 2
     python benchmarks/bench_train.py --engines trl,hf,hf+sp --eval   # plain TRL + PEFT baseline, ours, ours with shared prefix; exact calls after
+    python benchmarks/bench_train.py --engines trl,hf@full,hf+compile@full --eval --out /tmp/t.md   # @full: full fine-tuning
     python benchmarks/bench_train.py --model google/functiongemma-270m-it training.learning_rate=1e-4
 
 Engines: `trl` is the baseline, TRL's `SFTTrainer` + PEFT as their docs show it (no fg_tuner code in the training
 path, except on CPU, where TRL 1.15's fused loss needs Triton and fg_tuner's PyTorch stand-in is installed); `hf` is `fg-tuner train` with transformers + PEFT and `training.shared_prefix=off`; `hf+sp` the same with
-`training.shared_prefix=on`; `hf+liger` the hf engine with `training.fused_kernels=true` (Liger's Gemma 3 layer kernels; a CUDA GPU and the liger-kernel package); `unsloth` the Unsloth engine. Each engine runs in its own process (Unsloth patches transformers when imported, and peak
+`training.shared_prefix=on`; `hf+liger` the hf engine with `training.fused_kernels=true` (Liger's Gemma 3 layer kernels; a CUDA GPU and the liger-kernel package); `hf+compile` the hf engine with `training.compile_layers=on` (each decoder layer's training forward compiled; the other fg_tuner rows set it off); `unsloth` the Unsloth engine. The fg_tuner rows
+train LoRA r16 like the baseline; `ENGINE@full` (e.g. `hf+compile@full`) trains them with full fine-tuning, what the
+recipe picks for small routers. Each engine runs in its own process (Unsloth patches transformers when imported, and peak
 memory must be per run) on the same converted data: `--data` (default the HR sample workbook, with the
 `exp_hr_routing` experiment's options) is converted once, and only its training split is used (no evaluation
 during the run). Reported per run:
@@ -147,19 +150,21 @@ def fmt(v, nd=0):
 
 
 def table(results):
-    head = ('| engine | run | dtype | steps | examples/s | non-padding tokens | train loop s | tokens/s | steady tokens/s | peak GPU GiB (alloc / reserved) '
+    head = ('| engine | run | dtype | steps | examples/s | steady examples/s | non-padding tokens | train loop s | tokens/s | steady tokens/s | peak GPU GiB (alloc / reserved) '
             '| wall s (process) | loss first -> last | exact call (tool) |')
     lines = [head, '| ' + ' | '.join(['---'] * (head.count('|') - 1)) + ' |']
     for r in results:
         if 'error' in r:
-            lines.append(f"| {r['engine_requested']} | {r['repeat']} | - | - | - | - | - | - | - | - | {fmt(r.get('wall_s'), 1)} | failed: {r['error']} | - |")
+            lines.append(f"| {r['engine_requested']} | {r['repeat']} | - | - | - | - | - | - | - | - | - | {fmt(r.get('wall_s'), 1)} | failed: {r['error']} | - |")
             continue
         st = r['steady']['tokens_per_s'] if r.get('steady') else None
         mem = '-' if r['peak_alloc_gib'] is None else f"{r['peak_alloc_gib']:.1f} / {r['peak_reserved_gib']:.1f}"
         eps = r['steps'] * r['batch'] / r['train_runtime_s'] if r.get('batch') and r['train_runtime_s'] else None
+        sd = r.get('steady')
+        seps = sd['steps'] * r['batch'] / sd['seconds'] if sd and r.get('batch') and sd['seconds'] else None
         ev = (f"{100*r['exact']:.1f}% ({100*r['tool_acc']:.1f}%)" if 'exact' in r else
               ('failed: ' + ' '.join(r['eval_error']) if 'eval_error' in r else '-'))
-        lines.append(f"| {r['engine']} | {r['repeat']} | {r['dtype']} | {r['steps']} | {fmt(eps, 1)} | {fmt(r['tokens'])} | {fmt(r['train_runtime_s'], 1)} "
+        lines.append(f"| {r['engine']} | {r['repeat']} | {r['dtype']} | {r['steps']} | {fmt(eps, 1)} | {fmt(seps, 1)} | {fmt(r['tokens'])} | {fmt(r['train_runtime_s'], 1)} "
                      f"| {fmt(r['tokens_per_s'])} | {fmt(st)} | {mem} | {fmt(r['wall_s'], 1)} | {r['first_loss']:.3f} -> {r['final_loss']:.3f} | {ev} |")
     return '\n'.join(lines)
 
@@ -193,7 +198,7 @@ def main(argv=None):
     ap.add_argument('overrides', nargs='*', metavar='key=value', help='config overrides for every run')
     ap.add_argument('--engines', default=None, help='comma-separated: trl (plain TRL SFTTrainer + PEFT, as its docs show), '
                     'hf (fg_tuner, shared prefix off), hf+sp (fg_tuner, shared prefix on), hf+liger (fg_tuner with training.fused_kernels, '
-                    'a CUDA GPU and liger-kernel), unsloth (default trl,hf,hf+sp,unsloth; hf with --tiny)')
+                    'a CUDA GPU and liger-kernel), hf+compile (fg_tuner with training.compile_layers=on), unsloth (default trl,hf,hf+sp,unsloth; hf with --tiny)')
     ap.add_argument('--eval', action='store_true', help='after each run, `fg-tuner eval` on the test split: exact-call accuracy')
     ap.add_argument('--eval-batch', type=int, default=64)
     ap.add_argument('--eval-limit', type=int, help='--eval: only the first N test rows')
@@ -230,10 +235,14 @@ def main(argv=None):
     data_dir, n_rows, exp = prepare_data(a, tmp, keep_test=a.eval)
     print(f'data: {a.data} -> {n_rows} training rows ({data_dir})', flush=True)
     results = []
-    for eng in [e.strip() for e in a.engines.split(',') if e.strip()]:
+    for spec in [e.strip() for e in a.engines.split(',') if e.strip()]:
+        # ENGINE@full trains the fg_tuner engine with full fine-tuning instead of LoRA r16 (the trl baseline is always LoRA)
+        eng, _, method = spec.partition('@')
+        method = method or 'lora'
+        if method not in ('lora', 'full') or (eng == 'trl' and method != 'lora'): raise SystemExit(f'--engines: {spec!r}: ENGINE or ENGINE@full (not trl)')
         for rep in range(1, a.repeat + 1):
-            run_name = f'{eng.replace("+", "_")}-{rep}'
-            engine, sp = {'trl': ('hf', 'off'), 'hf+sp': ('hf', 'on'), 'hf+liger': ('hf', 'off')}.get(eng, (eng, 'off'))
+            run_name = f'{spec.replace("+", "_").replace("@", "-")}-{rep}'
+            engine, sp = {'trl': ('hf', 'off'), 'hf+sp': ('hf', 'on'), 'hf+liger': ('hf', 'off'), 'hf+compile': ('hf', 'off')}.get(eng, (eng, 'off'))
             over = a.exp_overrides + [
                 f'data.input={json.dumps(str(data_dir))}', f'model.name_or_path={json.dumps(a.model)}', f'training.engine={engine}',
                 f'training.shared_prefix={sp}',
@@ -241,27 +250,29 @@ def main(argv=None):
                 f'training.max_steps={a.steps}', f'training.per_device_train_batch_size={a.batch}', 'training.gradient_accumulation_steps=1',
                 f'training.learning_rate={a.lr}', 'training.logging_steps=5', f'training.save_steps={10**9}',
                 # the engines' LoRA speed as before the recipe (fg_tuner.recipe): fixed rank and warmup, no validation generation
-                'training.method=lora', 'lora.r=16', 'lora.alpha=32', 'data.val_size=0', f'training.seed={a.seed + rep - 1}',
-                'logging.wandb_mode=disabled', 'logging.sample_generations=0', f'training.fused_kernels={str(eng == "hf+liger").lower()}'] + (
+                f'training.method={method}', 'lora.r=16', 'lora.alpha=32', 'data.val_size=0', f'training.seed={a.seed + rep - 1}',
+                'logging.wandb_mode=disabled', 'logging.sample_generations=0', f'training.fused_kernels={str(eng == "hf+liger").lower()}',
+                f'training.compile_layers={"on" if eng == "hf+compile" else "off"}'] + (
                 ['training.lr_scheduler_type=linear', 'training.warmup_ratio=0', 'lora.dropout=0.05'] if a.match_trl else ['training.warmup_ratio=0.05']) + a.overrides
             res_file = tmp/f'{run_name}.json'
             cmd = [sys.executable, __file__, '--worker', 'trl' if eng == 'trl' else 'fg', '--result', str(res_file), '--config-name', a.config_name, json.dumps(over)]
-            print(f'== {eng} (run {rep}): training {a.steps} steps, batch {a.batch}, model {a.model}', flush=True)
+            print(f'== {spec} (run {rep}): training {a.steps} steps, batch {a.batch}, model {a.model}', flush=True)
             t0 = time.perf_counter()
             p = subprocess.run(cmd, cwd=str(ROOT), env={**os.environ, 'PYTHONUNBUFFERED': '1'})
             wall = time.perf_counter() - t0
             if p.returncode != 0 or not res_file.exists():
-                results.append({'engine_requested': eng, 'repeat': rep, 'wall_s': wall, 'error': f'exit code {p.returncode}'}); continue
+                results.append({'engine_requested': spec, 'repeat': rep, 'wall_s': wall, 'error': f'exit code {p.returncode}'}); continue
             r = json.loads(res_file.read_text()); r.update(repeat=rep, wall_s=wall, batch=a.batch)
             if eng != 'trl':
-                r['engine'] = r['engine'] + (' + shared prefix' if sp == 'on' else '') + (' + Liger kernels' if eng == 'hf+liger' else '')
-                if r['engine'].split(' ')[0] != engine: r['engine'] = f"{r['engine']} (asked {eng})"
+                r['engine'] = (r['engine'] + (' + shared prefix' if sp == 'on' else '') + (' + Liger kernels' if eng == 'hf+liger' else '')
+                               + (' + compiled layers' if eng == 'hf+compile' else '') + (', full fine-tuning' if method == 'full' else ''))
+                if r['engine'].split(' ')[0].rstrip(',') != engine: r['engine'] = f"{r['engine']} (asked {eng})"
             if a.eval: r.update(evaluate_run(r['run_dir'], tmp/'test', tmp/f'eval-{run_name}', a.eval_batch, a.eval_limit))
             results.append(r)
     md = table(results)
     head = (f"## Training throughput per engine\n\n"
             f"`fg-tuner train` on {gpu or 'CPU (' + (platform.machine() or '?') + ', ' + str(os.cpu_count()) + ' cores)'}, "
-            f"model `{a.model}`, {a.steps} steps of batch {a.batch} (LoRA r16 on the seven projections, completion-only loss, seed {a.seed}"
+            f"model `{a.model}`, {a.steps} steps of batch {a.batch} (LoRA r16 on the seven projections, or full fine-tuning where the row says so; completion-only loss, seed {a.seed}"
             + ("; fg_tuner runs with the baseline's linear schedule, no warmup, LoRA dropout 0.05" if a.match_trl else '') + "), "
             f"{n_rows} training rows from `{Path(a.data).name}`" + (f" with experiment `{exp}`" if exp else '') +
             f"; {time.strftime('%Y-%m-%d')}. Tokens are non-padding tokens (prompt + completion); *steady* excludes the "

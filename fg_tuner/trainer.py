@@ -18,9 +18,9 @@ from .recipe import RECIPE, plan_run, count_parameters, model_dims, accelerator_
 # %% auto #0
 __all__ = ['LIGER_KERNELS', 'COMPILE_MIN_STEPS', 'training_rows', 'tokenize_row', 'build_dataset', 'TorchChunkedLogProb',
            'ensure_loss_head', 'training_engine', 'load_for_training', 'check_fused_kernels', 'training_arguments',
-           'compile_decoder_layers', 'choose_compile', 'single_device_unless_distributed', 'prepare_datasets',
-           'run_record', 'mark_interrupted', 'make_trainer', 'validation_summary', 'finish_run',
-           'evaluate_after_training', 'train', 'train_command']
+           'use_compile_caches', 'compile_decoder_layers', 'compile_stats', 'compile_report', 'choose_compile',
+           'single_device_unless_distributed', 'prepare_datasets', 'run_record', 'mark_interrupted', 'make_trainer',
+           'validation_summary', 'finish_run', 'evaluate_after_training', 'train', 'train_command']
 
 # %% ../nbs/65_trainer.ipynb #1791738c
 _ROWS_HINT = "pass the converter's output (fg-tuner convert) or a raw spreadsheet as data.input"
@@ -286,29 +286,60 @@ def training_arguments(cfg, run_dir, # resolved config, run folder
         ddp_find_unused_parameters=False)   # every LoRA weight gets a gradient: skip DDP's extra graph traversal per step
 
 # %% ../nbs/65_trainer.ipynb #dda1caa2
+def use_compile_caches() -> dict:
+    "Point torch.compile's and Triton's caches at fg_tuner's cache folder, unless the user set them; the values in effect."
+    try: from torch._inductor.runtime.cache_dir_utils import default_cache_dir
+    except ImportError: default_cache_dir = lambda: None
+    for k, v in models.compile_caches().items():
+        if not k.startswith(('TORCHINDUCTOR', 'TRITON')): continue
+        cur = os.environ.get(k)   # inductor writes its default here the first time it is asked: that is not the user's choice
+        if cur is None or (k == 'TORCHINDUCTOR_CACHE_DIR' and os.path.abspath(cur) == os.path.abspath(default_cache_dir() or '')): os.environ[k] = v
+    return {k: os.environ[k] for k in ('TORCHINDUCTOR_CACHE_DIR', 'TRITON_CACHE_DIR')}
+
 def _layer_call(layer, compiled, eager, *args, **kwargs):
     "A decoder layer's forward: the compiled one for a training call (training mode, gradients on, no cache), else the eager one."
     import torch
-    if layer.training and torch.is_grad_enabled() and kwargs.get('past_key_values') is None: return compiled(layer, *args, **kwargs)
+    if layer.training and torch.is_grad_enabled() and kwargs.get('past_key_values') is None:
+        # float attributes (norm eps, attention scaling) as constants: as dynamic floats, dynamo traced the layer, failed
+        # to turn them into tensors, and traced it again (GPU session 17: 7.4 s of a fresh machine's 26.6 s of compiling)
+        with torch._dynamo.config.patch(specialize_float=True): return compiled(layer, *args, **kwargs)
     return eager(*args, **kwargs)
+
+def _compile_options() -> dict:
+    "Inductor options of the compiled layers: mix-order reductions (the norms' backward) fused without guarding on the batch's size."
+    import torch._inductor.config as ic
+    # in strict mode inductor decides that fusion from the first batch's token count and guards on it: the first batch
+    # above 5M elements compiled the layer a second time (GPU session 17: 2 graphs, 30.7 s of compiling on a fresh H200)
+    return {'triton.mix_order_reduction_non_strict_mode': True} if hasattr(ic.triton, 'mix_order_reduction_non_strict_mode') else {}
 
 def compile_decoder_layers(model, # the model to train (PEFT-wrapped or not)
                            engine:str='hf') -> int:
     "Route each decoder layer's training forward through one `torch.compile`d forward per layer class; the number of layers."
     import torch
     if engine != 'hf': raise ConfigError(f"training.compile_layers=on runs on the hf engine (training.engine={engine} compiles its own kernels)")
-    for k, v in models.compile_caches().items():
-        if k.startswith(('TORCHINDUCTOR', 'TRITON')): os.environ.setdefault(k, v)
+    use_compile_caches()
     compiled, n = {}, 0
     for layer in model.modules():
         cls = type(layer)
         if not cls.__name__.endswith('DecoderLayer'): continue
         n += 1
         if isinstance(layer.forward, functools.partial): continue   # already routed
-        if cls not in compiled: compiled[cls] = torch.compile(cls.forward, dynamic=True)
+        if cls not in compiled: compiled[cls] = torch.compile(cls.forward, dynamic=True, options=_compile_options() or None)
         layer.forward = functools.partial(_layer_call, layer, compiled[cls], layer.forward)
     if not n: raise ConfigError(f"training.compile_layers=on found no decoder layers in {type(model).__name__}: set it off for this model")
     return n
+
+def compile_stats() -> dict:
+    "This process's torch.compile totals so far: graphs compiled, seconds compiling forward graphs (dynamo + inductor) and backward graphs."
+    from torch._dynamo import utils as du
+    m = du.compilation_time_metrics
+    return {'graphs': int(du.counters['stats']['unique_graphs']), 'forward_s': float(sum(m.get('_compile.compile_inner', []))),
+            'backward_s': float(sum(m.get('compile_fx.<locals>.bw_compiler', [])))}
+
+def compile_report(before:dict) -> dict:
+    "What torch.compile did since `before` (a `compile_stats()`): graphs and seconds, for the run log and run_info.json."
+    now = compile_stats()
+    return {'graphs': now['graphs'] - before['graphs'], **{k: round(now[k] - before[k], 1) for k in ('forward_s', 'backward_s')}}
 
 COMPILE_MIN_STEPS = 300 # training.compile_layers=auto compiles runs of at least this many planned optimizer steps
 
@@ -579,9 +610,7 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
         check_fused_kernels('unsloth' if str(cfg.training.engine).lower() == 'unsloth' else None)
     if str(cfg.training.compile_layers) == 'on' and str(cfg.training.engine).lower() == 'unsloth':
         raise ConfigError("training.compile_layers=on runs on the hf engine (training.engine=unsloth compiles its own kernels)")
-    if str(cfg.training.compile_layers) != 'off':   # before anything asks inductor for its cache folder (it then pins its default in the environment)
-        for k, v in models.compile_caches().items():
-            if k.startswith(('TORCHINDUCTOR', 'TRITON')): os.environ.setdefault(k, v)
+    if str(cfg.training.compile_layers) != 'off': use_compile_caches()   # early: before anything compiles
     main = _world()[1] == 0
     say = print if main else (lambda *a, **k: None)
     run = RunFolder(_shared(str(run_dir_for(cfg))))
@@ -620,7 +649,15 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
     report_to = setup_wandb(cfg, run.path) if main else []
     try:
         trainer = make_trainer(cfg, model, tok, run, train_ds, eval_ds, test_rows, engine[0], dtype[0], report_to, callbacks, sft_class, plan.val_rows, resume_dir=ckpt, start=t0)
+        c0 = compile_stats() if compiled[0] else None
         result = trainer.train(resume_from_checkpoint=ckpt)
+        if compiled[0]:   # the compile cost of this run: most of it in the first steps
+            info['compile'] = compile_report(c0)
+            say(f"compile: {info['compile']['graphs']} graph(s) compiled in {info['compile']['forward_s'] + info['compile']['backward_s']:.1f}s "
+                f"(forward {info['compile']['forward_s']}s, backward {info['compile']['backward_s']}s; seconds, not graphs, fall with warm caches)")
+            if main:
+                from torch._dynamo.utils import compile_times
+                (run.path/'compile_times.txt').write_text(compile_times(repr='str'))
         finish_run(trainer, result, run, tok, eval_ds, info, t0, say)
     except KeyboardInterrupt:
         if main: mark_interrupted(run, info)
