@@ -16,8 +16,8 @@ from .evaluate import expected_calls, score_example, compute_metrics   # one rea
 
 # %% auto #0
 __all__ = ['BEST_WEIGHTS', 'wandb_mode', 'setup_wandb', 'finish_wandb', 'gpu_memory', 'GpuMemoryCallback', 'StepTimeCallback',
-           'format_duration', 'ProgressCallback', 'loss_points', 'plot_loss', 'LossPlotCallback', 'sample_table',
-           'format_sample_table', 'SampleGenerationCallback', 'selection_score', 'validation_metrics',
+           'FirstStepCallback', 'format_duration', 'ProgressCallback', 'loss_points', 'plot_loss', 'LossPlotCallback',
+           'sample_table', 'format_sample_table', 'SampleGenerationCallback', 'selection_score', 'validation_metrics',
            'ValidationCallback', 'KeepBestCallback', 'TimedSaveCallback']
 
 # %% ../nbs/60_callbacks.ipynb #9159479e
@@ -99,6 +99,19 @@ class StepTimeCallback(TrainerCallback):
         self._sum, self._n = 0.0, 0
 
 # %% ../nbs/60_callbacks.ipynb #d54ddd4d
+class FirstStepCallback(TrainerCallback):
+    "Print one line after the first optimizer step: its seconds and `report()`."
+    def __init__(self, report, # () -> str: what to add (e.g. what compiling cost)
+                 say=print): # where the line goes
+        self.report, self.say, self._t0, self.done = report, say, None, False
+    def on_step_begin(self, args, state, control, **kwargs):
+        if not self.done and self._t0 is None: self._t0 = time.perf_counter()
+    def on_step_end(self, args, state, control, **kwargs):
+        if self.done or self._t0 is None: return
+        self.done = True
+        self.say(f'first step: {time.perf_counter() - self._t0:.1f}s; {self.report()}')
+
+# %% ../nbs/60_callbacks.ipynb #b046e41d
 def format_duration(seconds:float) -> str:
     "`45s`, `3m41s`, `2h05m`: a compact duration for progress lines."
     s = max(0, int(round(seconds)))
@@ -106,7 +119,7 @@ def format_duration(seconds:float) -> str:
     if s < 3600: return f'{s // 60}m{s % 60:02d}s'
     return f'{s // 3600}h{s % 3600 // 60:02d}m'
 
-# %% ../nbs/60_callbacks.ipynb #ac6cab3d
+# %% ../nbs/60_callbacks.ipynb #df6aec8c
 class ProgressCallback(TrainerCallback):
     "One line `step N/TOTAL (P%) | s/step | elapsed | ETA` at the first step, every `every` seconds and at the end."
     def __init__(self, every:float=30.0, # seconds between lines
@@ -130,7 +143,7 @@ class ProgressCallback(TrainerCallback):
             print(self.line(step, total, now), file=self.file or sys.stdout, flush=True)
             self._last = now
 
-# %% ../nbs/60_callbacks.ipynb #df6aec8c
+# %% ../nbs/60_callbacks.ipynb #40694479
 def loss_points(log_history:list) -> tuple:
     "`(train, eval)` lists of `(step, loss)` from a trainer's `log_history`."
     train = [(h['step'], h['loss']) for h in log_history if 'loss' in h and 'step' in h]
@@ -164,7 +177,7 @@ class LossPlotCallback(TrainerCallback):
     def on_train_end(self, args, state, control, **kwargs):
         if state.is_world_process_zero: plot_loss(state.log_history, self.path, self.title)
 
-# %% ../nbs/60_callbacks.ipynb #5ee3a139
+# %% ../nbs/60_callbacks.ipynb #17ce436a
 def sample_table(rows:list, # dataset rows (`user_content`, `tool_name`, `tool_arguments`)
                  completions:list, # the model's raw completions, one per row
                 ) -> list:
@@ -188,7 +201,7 @@ def format_sample_table(table:list, width:int=60) -> str:
     lines.append(f'{n}/{len(table)} correct')
     return '\n'.join(lines)
 
-# %% ../nbs/60_callbacks.ipynb #17ce436a
+# %% ../nbs/60_callbacks.ipynb #08ffd9b4
 class SampleGenerationCallback(TrainerCallback):
     "At each epoch end (and at the end of training), generate for a few validation rows and print/log a table."
     def __init__(self, tokenizer, rows:list, # validation rows with `prompt`, `user_content`, `tool_name`, `tool_arguments`
@@ -228,7 +241,7 @@ class SampleGenerationCallback(TrainerCallback):
     def on_epoch_end(self, args, state, control, model=None, **kwargs): self._run(state, model)
     def on_train_end(self, args, state, control, model=None, **kwargs): self._run(state, model)
 
-# %% ../nbs/60_callbacks.ipynb #66bf06df
+# %% ../nbs/60_callbacks.ipynb #0f21c6cf
 def selection_score(m:dict) -> float: # `compute_metrics` output
     "Exact-call accuracy, ties broken by argument F1 at less than half a row's weight."
     return (m['exact_accuracy'] or 0.0) + (m['arguments']['f1'] or 0.0) / (2 * (m['n'] + 1))
@@ -239,7 +252,7 @@ def validation_metrics(m:dict) -> dict: # `compute_metrics` output
             'eval_val_arg_f1': m['arguments']['f1'], 'eval_val_unparseable': m['unparseable']['rate'],
             'eval_val_score': selection_score(m)}
 
-# %% ../nbs/60_callbacks.ipynb #0f21c6cf
+# %% ../nbs/60_callbacks.ipynb #8ae7bd9c
 class ValidationCallback(TrainerCallback):
     "At each evaluation, generate for the validation rows, score them, and add `eval_val_*` metrics (the trainer keeps the best `eval_val_score`)."
     def __init__(self, tokenizer, rows:list, # validation rows (`prompt`, `completion`, `tool_name`, `tool_arguments`)
@@ -273,7 +286,7 @@ class ValidationCallback(TrainerCallback):
             scored.append({'expected': expected_calls(r), 'predicted': calls, 'error': err})
         return compute_metrics(scored), comps
 
-# %% ../nbs/60_callbacks.ipynb #a83eb33f
+# %% ../nbs/60_callbacks.ipynb #4abc00d3
 @patch
 def on_evaluate(self:ValidationCallback, args, state, control, metrics=None, model=None, **kwargs):
     "Score the model on the validation rows and add the numbers to `metrics` (read next by the Trainer's best-model check)."
@@ -306,7 +319,7 @@ def on_evaluate(self:ValidationCallback, args, state, control, metrics=None, mod
     if wandb.run is not None:
         wandb.log({**{f'eval/val_{k[len("eval_val_"):]}': v for k, v in vals.items()}, 'train/global_step': state.global_step})
 
-# %% ../nbs/60_callbacks.ipynb #8fd3ca13
+# %% ../nbs/60_callbacks.ipynb #70293b3a
 BEST_WEIGHTS = 'fg_best_weights.safetensors'   # the best weights so far, inside each checkpoint folder
 
 class KeepBestCallback(TrainerCallback):

@@ -302,7 +302,9 @@ def _layer_call(layer, compiled, eager, *args, **kwargs):
     if layer.training and torch.is_grad_enabled() and kwargs.get('past_key_values') is None:
         # float attributes (norm eps, attention scaling) as constants: as dynamic floats, dynamo traced the layer, failed
         # to turn them into tensors, and traced it again (GPU session 17: 7.4 s of a fresh machine's 26.6 s of compiling)
-        with torch._dynamo.config.patch(specialize_float=True): return compiled(layer, *args, **kwargs)
+        import torch._dynamo.config as dc
+        with (dc.patch(specialize_float=True) if hasattr(dc, 'specialize_float') else contextlib.nullcontext()):
+            return compiled(layer, *args, **kwargs)
     return eager(*args, **kwargs)
 
 def _compile_options() -> dict:
@@ -647,9 +649,13 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
             'base_model_requested': requested, 'base_model_reason': rb.reason}
     if main: run.save(cfg=cfg, info=info)
     report_to = setup_wandb(cfg, run.path) if main else []
+    c0 = compile_stats() if compiled[0] else None
+    if compiled[0]:   # a fresh machine's first step is mostly compiling: say so when it ends
+        from fg_tuner.callbacks import FirstStepCallback
+        callbacks = list(callbacks or []) + [FirstStepCallback(lambda: (lambda r: f"compile: {r['graphs']} graph(s) compiled so far, in "
+                                                                         f"{r['forward_s'] + r['backward_s']:.1f}s")(compile_report(c0)), say)]
     try:
         trainer = make_trainer(cfg, model, tok, run, train_ds, eval_ds, test_rows, engine[0], dtype[0], report_to, callbacks, sft_class, plan.val_rows, resume_dir=ckpt, start=t0)
-        c0 = compile_stats() if compiled[0] else None
         result = trainer.train(resume_from_checkpoint=ckpt)
         if compiled[0]:   # the compile cost of this run: most of it in the first steps
             info['compile'] = compile_report(c0)
