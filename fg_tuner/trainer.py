@@ -652,8 +652,10 @@ def train(cfg, # a config from `load_config`, or a dict of values over the schem
     c0 = compile_stats() if compiled[0] else None
     if compiled[0]:   # a fresh machine's first step is mostly compiling: say so when it ends
         from fg_tuner.callbacks import FirstStepCallback
-        callbacks = list(callbacks or []) + [FirstStepCallback(lambda: (lambda r: f"compile: {r['graphs']} graph(s) compiled so far, in "
-                                                                         f"{r['forward_s'] + r['backward_s']:.1f}s")(compile_report(c0)), say)]
+        def so_far():
+            r = compile_report(c0)
+            return f"compile: {r['graphs']} graph(s) compiled so far, in {r['forward_s'] + r['backward_s']:.1f}s"
+        callbacks = list(callbacks or []) + [FirstStepCallback(so_far, say)]
     try:
         trainer = make_trainer(cfg, model, tok, run, train_ds, eval_ds, test_rows, engine[0], dtype[0], report_to, callbacks, sft_class, plan.val_rows, resume_dir=ckpt, start=t0)
         result = trainer.train(resume_from_checkpoint=ckpt)
